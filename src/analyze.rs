@@ -1,0 +1,267 @@
+//! `plumbline analyze`: the pose (and, later, posture) of every frame of an input, as JSON lines
+//! or CSV rows with a stable schema (documented in the README).
+
+use std::fs::File;
+use std::io::{BufWriter, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use clap::ValueEnum;
+use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
+
+use crate::models::ModelLocator;
+use crate::pose::{BlazePose, FrameMode, LANDMARK_NAMES, LandmarkModel, Pose, PoseEstimator};
+use crate::source::{self, FrameSource};
+
+/// How rows are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Jsonl,
+    Csv,
+}
+
+/// Validated settings of one `analyze` run.
+#[derive(Clone, Debug)]
+pub struct AnalyzeSettings {
+    pub input: PathBuf,
+    pub model: LandmarkModel,
+    pub format: OutputFormat,
+    pub out: Option<PathBuf>,
+    pub fps: f64,
+}
+
+/// One analysed frame.
+#[derive(Clone, Debug)]
+pub struct FrameRow {
+    pub frame: u64,
+    pub time_s: f64,
+    pub pose: Option<Pose>,
+}
+
+/// Landmarks as a JSON object in model order: `{"nose": [x, y, z, visibility], …}`.
+struct NamedLandmarks<'a>(&'a Pose);
+
+impl Serialize for NamedLandmarks<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(LANDMARK_NAMES.len()))?;
+        for (name, landmark) in LANDMARK_NAMES.iter().zip(self.0.landmarks.iter()) {
+            map.serialize_entry(
+                name,
+                &[landmark.x, landmark.y, landmark.z, landmark.visibility],
+            )?;
+        }
+        map.end()
+    }
+}
+
+/// World landmarks as a JSON object in model order: `{"nose": [x, y, z], …}` in metres.
+struct NamedWorldLandmarks<'a>(&'a Pose);
+
+impl Serialize for NamedWorldLandmarks<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(LANDMARK_NAMES.len()))?;
+        for (name, point) in LANDMARK_NAMES.iter().zip(self.0.world_landmarks.iter()) {
+            map.serialize_entry(name, point)?;
+        }
+        map.end()
+    }
+}
+
+impl Serialize for FrameRow {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("frame", &self.frame)?;
+        map.serialize_entry("time_s", &round_time(self.time_s))?;
+        map.serialize_entry("person", &self.pose.is_some())?;
+        if let Some(pose) = &self.pose {
+            map.serialize_entry("presence", &pose.presence)?;
+            map.serialize_entry("landmarks", &NamedLandmarks(pose))?;
+            map.serialize_entry("world_landmarks", &NamedWorldLandmarks(pose))?;
+        }
+        map.end()
+    }
+}
+
+/// Timestamps to the microsecond, so rows do not carry float noise like 0.30000000000000004.
+fn round_time(time_s: f64) -> f64 {
+    (time_s * 1e6).round() / 1e6
+}
+
+/// The CSV header: frame, time, person, presence, then x/y/z/visibility of each landmark and
+/// world x/y/z of each landmark.
+pub fn csv_header() -> String {
+    let mut columns = vec![
+        "frame".to_string(),
+        "time_s".to_string(),
+        "person".to_string(),
+        "presence".to_string(),
+    ];
+    for name in LANDMARK_NAMES {
+        for axis in ["x", "y", "z", "visibility"] {
+            columns.push(format!("{name}_{axis}"));
+        }
+    }
+    for name in LANDMARK_NAMES {
+        for axis in ["x", "y", "z"] {
+            columns.push(format!("world_{name}_{axis}"));
+        }
+    }
+    columns.join(",")
+}
+
+/// One CSV row matching [`csv_header`]; landmark cells are empty when nobody is there.
+pub fn csv_row(row: &FrameRow) -> String {
+    let mut cells = vec![
+        row.frame.to_string(),
+        round_time(row.time_s).to_string(),
+        row.pose.is_some().to_string(),
+    ];
+    match &row.pose {
+        Some(pose) => {
+            cells.push(pose.presence.to_string());
+            for landmark in &pose.landmarks {
+                for value in [landmark.x, landmark.y, landmark.z, landmark.visibility] {
+                    cells.push(value.to_string());
+                }
+            }
+            for point in &pose.world_landmarks {
+                cells.extend(point.iter().map(f32::to_string));
+            }
+        }
+        None => cells.extend(std::iter::repeat_n(
+            String::new(),
+            1 + LANDMARK_NAMES.len() * 7,
+        )),
+    }
+    cells.join(",")
+}
+
+/// Writes rows in the chosen format.
+pub struct RowWriter<W: Write> {
+    out: W,
+    format: OutputFormat,
+    wrote_header: bool,
+}
+
+impl<W: Write> RowWriter<W> {
+    pub fn new(out: W, format: OutputFormat) -> Self {
+        Self {
+            out,
+            format,
+            wrote_header: false,
+        }
+    }
+
+    pub fn write(&mut self, row: &FrameRow) -> std::io::Result<()> {
+        match self.format {
+            OutputFormat::Jsonl => {
+                serde_json::to_writer(&mut self.out, row)?;
+                writeln!(self.out)
+            }
+            OutputFormat::Csv => {
+                if !self.wrote_header {
+                    writeln!(self.out, "{}", csv_header())?;
+                    self.wrote_header = true;
+                }
+                writeln!(self.out, "{}", csv_row(row))
+            }
+        }
+    }
+
+    pub fn finish(mut self) -> std::io::Result<W> {
+        self.out.flush()?;
+        Ok(self.out)
+    }
+}
+
+/// Counts of one run, for the closing summary.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct AnalyzeSummary {
+    pub frames: u64,
+    pub frames_with_person: u64,
+    pub skipped_frames: u64,
+}
+
+/// Runs `estimator` over every frame of `source`, handing each row to `sink`.
+pub fn analyze_frames(
+    source: &mut dyn FrameSource,
+    estimator: &mut dyn PoseEstimator,
+    mut sink: impl FnMut(&FrameRow) -> anyhow::Result<()>,
+) -> anyhow::Result<AnalyzeSummary> {
+    let mut summary = AnalyzeSummary::default();
+    while let Some(frame) = source.next_frame()? {
+        let pose = estimator
+            .estimate(&frame.image, frame.time_s)
+            .with_context(|| format!("frame {} of {}", frame.index, source.describe()))?;
+        summary.frames += 1;
+        summary.frames_with_person += u64::from(pose.is_some());
+        sink(&FrameRow {
+            frame: frame.index,
+            time_s: frame.time_s,
+            pose,
+        })?;
+    }
+    summary.skipped_frames = source.skipped_frames();
+    Ok(summary)
+}
+
+/// Tracking and smoothing for videos; independent detection for pictures.
+pub fn frame_mode_for(input: &Path, source: &dyn FrameSource) -> FrameMode {
+    if input.is_dir() || source.frame_count_hint() == Some(1) && !source.is_video() {
+        FrameMode::Stills
+    } else if source.is_video() || source.is_live() {
+        FrameMode::Video
+    } else {
+        FrameMode::Stills
+    }
+}
+
+/// The `analyze` command.
+pub fn run(settings: &AnalyzeSettings, locator: &ModelLocator) -> anyhow::Result<AnalyzeSummary> {
+    let mut source = source::open_path(&settings.input, settings.fps)?;
+    let mode = frame_mode_for(&settings.input, source.as_ref());
+    let mut estimator = BlazePose::new(locator, settings.model, mode)?;
+    let output: Box<dyn Write> = match &settings.out {
+        Some(path) => {
+            Box::new(BufWriter::new(File::create(path).with_context(|| {
+                format!("cannot create output file {}", path.display())
+            })?))
+        }
+        None => Box::new(BufWriter::new(std::io::stdout().lock())),
+    };
+    let mut writer = RowWriter::new(output, settings.format);
+    let progress = progress_bar(source.frame_count_hint());
+    let summary = analyze_frames(source.as_mut(), &mut estimator, |row| {
+        progress.inc(1);
+        writer.write(row).context("cannot write the output")?;
+        Ok(())
+    })?;
+    progress.finish_and_clear();
+    writer.finish().context("cannot write the output")?;
+    if std::io::stderr().is_terminal() {
+        eprintln!(
+            "analyzed {} frames ({} with a person, {} unreadable frames skipped)",
+            summary.frames, summary.frames_with_person, summary.skipped_frames
+        );
+    }
+    Ok(summary)
+}
+
+/// A progress bar on stderr for inputs of more than one frame, hidden when stderr is not a
+/// terminal.
+fn progress_bar(frames: Option<u64>) -> indicatif::ProgressBar {
+    if !std::io::stderr().is_terminal() || frames.is_some_and(|count| count <= 1) {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = match frames {
+        Some(count) => indicatif::ProgressBar::new(count),
+        None => indicatif::ProgressBar::new_spinner(),
+    };
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{spinner} {pos}/{len} frames [{elapsed_precise}] {per_sec}",
+    ) {
+        bar.set_style(style);
+    }
+    bar
+}

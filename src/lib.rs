@@ -1,0 +1,13 @@
+//! plumbline: a webcam posture monitor. The library holds everything; `main.rs` only parses
+//! arguments and reports errors.
+
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
+pub mod analyze;
+pub mod app;
+pub mod cli;
+pub mod models;
+pub mod pose;
+pub mod runtime;
+pub mod source;
+pub mod verdict;

@@ -1,0 +1,16 @@
+//! Pose estimation: BlazePose detector and landmark models on ONNX Runtime, with tracking and
+//! smoothing, turning RGB frames into 33 named landmarks.
+
+pub mod anchors;
+pub mod detection;
+pub mod engine;
+pub mod landmarks;
+pub mod model;
+pub mod roi;
+pub mod smoothing;
+pub mod types;
+pub mod warp;
+
+pub use engine::{BlazePose, FrameMode, LandmarkModel, PoseEstimator};
+pub use model::PoseError;
+pub use types::{LANDMARK_COUNT, LANDMARK_NAMES, Landmark, Pose, Roi, WorldLandmark, landmark};
