@@ -23,6 +23,9 @@ pub const INSTALL_COMMAND: &str = "bash scripts/setup.sh";
 /// Where `scripts/setup.sh` puts the library, relative to the source tree.
 pub const PROJECT_LOCAL_DIR: &str = ".local/onnxruntime";
 
+/// Overrides the location of the project-local folder (for packagers and tests).
+pub const PROJECT_LOCAL_VARIABLE: &str = "PLUMBLINE_ORT_LOCAL_DIR";
+
 /// One place the library was looked for, and why it was considered.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SearchedPlace {
@@ -56,7 +59,11 @@ fn list_places(places: &[SearchedPlace]) -> String {
 
 /// The places to look for the library, in order. `ORT_DYLIB_PATH` names a file; the others are
 /// folders that may hold `libonnxruntime.so` or a versioned `libonnxruntime.so.1.*`.
-pub fn search_places(env_value: Option<&str>, executable: Option<&Path>) -> Vec<SearchedPlace> {
+pub fn search_places(
+    env_value: Option<&str>,
+    executable: Option<&Path>,
+    project_local: &Path,
+) -> Vec<SearchedPlace> {
     let mut places = Vec::new();
     if let Some(value) = env_value.filter(|value| !value.is_empty()) {
         places.push(SearchedPlace {
@@ -71,10 +78,19 @@ pub fn search_places(env_value: Option<&str>, executable: Option<&Path>) -> Vec<
         });
     }
     places.push(SearchedPlace {
-        path: Path::new(env!("CARGO_MANIFEST_DIR")).join(PROJECT_LOCAL_DIR),
+        path: project_local.to_path_buf(),
         origin: "project-local folder filled by scripts/setup.sh",
     });
     places
+}
+
+/// The project-local folder: `PLUMBLINE_ORT_LOCAL_DIR`, or `.local/onnxruntime` in the source
+/// tree this binary was built from.
+pub fn project_local_dir() -> PathBuf {
+    std::env::var_os(PROJECT_LOCAL_VARIABLE)
+        .filter(|value| !value.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join(PROJECT_LOCAL_DIR))
 }
 
 /// The library file in `place`, if there is one: the place itself when it is a file, else the
@@ -107,7 +123,11 @@ pub fn library_in(place: &Path) -> Option<PathBuf> {
 pub fn find_library() -> Result<PathBuf, RuntimeError> {
     let env_value = std::env::var(ORT_PATH_VARIABLE).ok();
     let executable = std::env::current_exe().ok();
-    let places = search_places(env_value.as_deref(), executable.as_deref());
+    let places = search_places(
+        env_value.as_deref(),
+        executable.as_deref(),
+        &project_local_dir(),
+    );
     places
         .iter()
         .find_map(|place| library_in(&place.path))
@@ -150,12 +170,12 @@ mod tests {
         assert_eq!(places.len(), 3);
         assert_eq!(places[0].path, PathBuf::from("/opt/ort/libonnxruntime.so"));
         assert_eq!(places[1].path, PathBuf::from("/usr/bin"));
-        assert!(places[2].path.ends_with(PROJECT_LOCAL_DIR));
+        assert_eq!(places[2].path, PathBuf::from("/src/.local/onnxruntime"));
     }
 
     #[test]
     fn empty_environment_variable_is_ignored() {
-        let places = search_places(Some(""), None);
+        let places = search_places(Some(""), None, Path::new("/p"));
         assert_eq!(places.len(), 1);
     }
 
@@ -184,12 +204,16 @@ mod tests {
     #[test]
     fn not_found_message_names_every_place_and_the_install_command() {
         let error = RuntimeError::NotFound {
-            searched: search_places(Some("/nowhere/lib.so"), Some(Path::new("/bin/plumbline"))),
+            searched: search_places(
+                Some("/nowhere/lib.so"),
+                Some(Path::new("/bin/plumbline")),
+                Path::new("/src/.local/onnxruntime"),
+            ),
         };
         let message = error.to_string();
         assert!(message.contains("/nowhere/lib.so"), "{message}");
         assert!(message.contains("/bin"), "{message}");
-        assert!(message.contains(PROJECT_LOCAL_DIR), "{message}");
+        assert!(message.contains("/src/.local/onnxruntime"), "{message}");
         assert!(message.contains(INSTALL_COMMAND), "{message}");
     }
 }
