@@ -34,6 +34,8 @@ pub enum Command {
     Analyze(AnalyzeArgs),
     /// Check that ONNX Runtime loads and every model is present and intact.
     Check,
+    /// List the cameras with their index, name and supported formats.
+    Devices,
 }
 
 /// The landmark model on the command line.
@@ -92,11 +94,34 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Check) => check(&locator),
+        Some(Command::Devices) => devices(),
         None => {
             crate::app::run_app(&locator)?;
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Prints the cameras and their formats.
+fn devices() -> anyhow::Result<ExitCode> {
+    let cameras = crate::camera::list_devices(true)?;
+    if cameras.is_empty() {
+        println!(
+            "No camera found. Plug one in (V4L2 devices appear as /dev/video*), or analyse a recording with `plumbline analyze VIDEO`."
+        );
+    }
+    for camera in cameras {
+        println!("{}: {} ({})", camera.index, camera.name, camera.description);
+        match camera.formats_error {
+            Some(error) => println!("    formats unknown: {error}"),
+            None => {
+                for format in camera.formats {
+                    println!("    {format}");
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Loads ONNX Runtime and verifies every model, printing what was found.

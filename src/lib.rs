@@ -5,6 +5,7 @@
 
 pub mod analyze;
 pub mod app;
+pub mod camera;
 pub mod cli;
 pub mod models;
 pub mod pose;

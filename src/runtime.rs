@@ -166,6 +166,7 @@ mod tests {
         let places = search_places(
             Some("/opt/ort/libonnxruntime.so"),
             Some(Path::new("/usr/bin/plumbline")),
+            Path::new("/src/.local/onnxruntime"),
         );
         assert_eq!(places.len(), 3);
         assert_eq!(places[0].path, PathBuf::from("/opt/ort/libonnxruntime.so"));
