@@ -29,6 +29,8 @@ pub struct AnalyzeSettings {
     pub format: OutputFormat,
     pub out: Option<PathBuf>,
     pub fps: f64,
+    /// Print timing and memory figures on stderr at the end.
+    pub stats: bool,
 }
 
 /// One analysed frame.
@@ -176,11 +178,15 @@ impl<W: Write> RowWriter<W> {
 }
 
 /// Counts of one run, for the closing summary.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AnalyzeSummary {
     pub frames: u64,
     pub frames_with_person: u64,
     pub skipped_frames: u64,
+    /// Wall time of each pose estimate (decoding and writing excluded), in milliseconds.
+    pub estimate_wall_ms: Vec<f64>,
+    /// Process CPU time spent in pose estimation, in milliseconds.
+    pub estimate_cpu_ms: f64,
 }
 
 /// Runs `estimator` over every frame of `source`, handing each row to `sink`.
@@ -191,9 +197,15 @@ pub fn analyze_frames(
 ) -> anyhow::Result<AnalyzeSummary> {
     let mut summary = AnalyzeSummary::default();
     while let Some(frame) = source.next_frame()? {
+        let (wall_start, cpu_start) = (std::time::Instant::now(), crate::cost::process_cpu_time());
         let pose = estimator
             .estimate(&frame.image, frame.time_s)
             .with_context(|| format!("frame {} of {}", frame.index, source.describe()))?;
+        summary
+            .estimate_wall_ms
+            .push(wall_start.elapsed().as_secs_f64() * 1e3);
+        summary.estimate_cpu_ms +=
+            (crate::cost::process_cpu_time().saturating_sub(cpu_start)).as_secs_f64() * 1e3;
         summary.frames += 1;
         summary.frames_with_person += u64::from(pose.is_some());
         sink(&FrameRow {
@@ -239,6 +251,9 @@ pub fn run(settings: &AnalyzeSettings, locator: &ModelLocator) -> anyhow::Result
     })?;
     progress.finish_and_clear();
     writer.finish().context("cannot write the output")?;
+    if settings.stats {
+        eprintln!("{}", stats_line(settings, &summary, &estimator));
+    }
     if std::io::stderr().is_terminal() {
         eprintln!(
             "analyzed {} frames ({} with a person, {} unreadable frames skipped)",
@@ -246,6 +261,31 @@ pub fn run(settings: &AnalyzeSettings, locator: &ModelLocator) -> anyhow::Result
         );
     }
     Ok(summary)
+}
+
+/// The `--stats` line: per-frame timings of the pose engine and the process's peak memory.
+fn stats_line(
+    settings: &AnalyzeSettings,
+    summary: &AnalyzeSummary,
+    estimator: &BlazePose,
+) -> String {
+    let mut sorted = summary.estimate_wall_ms.clone();
+    sorted.sort_by(f64::total_cmp);
+    let median = sorted.get(sorted.len() / 2).copied().unwrap_or(0.0);
+    let frames = summary.frames.max(1) as f64;
+    let counters = estimator.counters();
+    serde_json::json!({
+        "impl": "plumbline",
+        "model": settings.model.as_str(),
+        "frames": summary.frames,
+        "frames_with_person": summary.frames_with_person,
+        "detector_runs": counters.detector_runs,
+        "landmark_runs": counters.landmark_runs,
+        "median_wall_ms": median,
+        "cpu_ms_per_frame": summary.estimate_cpu_ms / frames,
+        "peak_rss_mb": crate::cost::memory().peak_resident as f64 / 1e6,
+    })
+    .to_string()
 }
 
 /// A progress bar on stderr for inputs of more than one frame, hidden when stderr is not a

@@ -71,6 +71,9 @@ pub struct AnalyzeArgs {
     /// Frame rate assumed for a folder of images (sets their timestamps).
     #[arg(long, default_value_t = 1.0, value_name = "FPS")]
     pub fps: f64,
+    /// Print timing and memory figures as one JSON line on stderr at the end (for benchmarks).
+    #[arg(long)]
+    pub stats: bool,
 }
 
 /// Runs the parsed command line.
@@ -89,6 +92,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 format: args.format,
                 out: args.out,
                 fps: args.fps,
+                stats: args.stats,
             };
             analyze::run(&settings, &locator)?;
             Ok(ExitCode::SUCCESS)

@@ -85,8 +85,16 @@ const LANDMARK_OUTPUTS: [usize; 4] = [
     MODEL_LANDMARKS * 3,
 ];
 
+/// How often each model ran (for benchmarks and the UI's cost display).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct EngineCounters {
+    pub detector_runs: u64,
+    pub landmark_runs: u64,
+}
+
 /// BlazePose on ONNX Runtime.
 pub struct BlazePose {
+    counters: EngineCounters,
     detector: OnnxModel,
     landmarker: OnnxModel,
     anchors: Vec<Anchor>,
@@ -117,6 +125,7 @@ impl BlazePose {
             &LANDMARK_OUTPUTS,
         )?;
         Ok(Self {
+            counters: EngineCounters::default(),
             detector,
             landmarker,
             anchors: pose_detector_anchors(),
@@ -127,6 +136,11 @@ impl BlazePose {
             detector_input: vec![0.0; DETECTOR_TENSOR],
             landmark_input: vec![0.0; LANDMARK_TENSOR],
         })
+    }
+
+    /// How often each model has run so far.
+    pub fn counters(&self) -> EngineCounters {
+        self.counters
     }
 
     /// Runs the detector on the whole frame and returns the region of the largest person.
@@ -149,6 +163,7 @@ impl BlazePose {
             &self.bilinear,
             &mut self.detector_input,
         );
+        self.counters.detector_runs += 1;
         let outputs = self.detector.run(&self.detector_input)?;
         let detections = decode_detections(&outputs[0], &outputs[1], &self.anchors);
         let letterbox = Letterbox::for_frame(width, height);
@@ -174,6 +189,7 @@ impl BlazePose {
             &self.bilinear,
             &mut self.landmark_input,
         );
+        self.counters.landmark_runs += 1;
         let outputs = self.landmarker.run(&self.landmark_input)?;
         let presence = outputs[1][0];
         if presence.is_nan() || presence < MIN_PRESENCE {
