@@ -13,5 +13,6 @@ pub mod models;
 pub mod monitor;
 pub mod pose;
 pub mod runtime;
+pub mod settings;
 pub mod source;
 pub mod verdict;

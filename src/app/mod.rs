@@ -1,6 +1,8 @@
 //! The desktop app (eframe/egui). For now it shows whether the pose engine is ready and which
 //! cameras are present; the live view, calibration and prompts build on this window.
 
+pub mod backend;
+
 use std::sync::mpsc;
 
 use crate::models::{ModelFile, ModelLocator};
