@@ -178,13 +178,14 @@ impl Settings {
 
     /// The state machine's configuration for these settings.
     pub fn monitor_config(&self) -> MonitorConfig {
-        let mut config = MonitorConfig::default();
-        config.slouch_delay_s = self.prompt_delay_s as f64;
-        config.repeat_interval_s = self.repeat_interval_min as f64 * 60.0;
-        config.break_interval_s = self.break_interval_min as f64 * 60.0;
-        config.forward_head_threshold_deg = self.forward_head_threshold_deg;
-        config.rounded_shoulder_threshold_deg = self.rounded_shoulder_threshold_deg;
-        config
+        MonitorConfig {
+            slouch_delay_s: self.prompt_delay_s as f64,
+            repeat_interval_s: self.repeat_interval_min as f64 * 60.0,
+            break_interval_s: self.break_interval_min as f64 * 60.0,
+            forward_head_threshold_deg: self.forward_head_threshold_deg,
+            rounded_shoulder_threshold_deg: self.rounded_shoulder_threshold_deg,
+            ..MonitorConfig::default()
+        }
     }
 
     /// The default settings file: `settings.toml` in the user's config directory.
@@ -301,9 +302,11 @@ mod tests {
         let loaded = load(&path);
         assert_eq!(loaded.settings, Settings::default());
         assert_eq!(loaded.warning, None);
-        let mut changed = Settings::default();
-        changed.analysis_fps = 4.0;
-        changed.model = LandmarkModel::Full;
+        let changed = Settings {
+            analysis_fps: 4.0,
+            model: LandmarkModel::Full,
+            ..Settings::default()
+        };
         save(&changed, &path, false)?;
         assert_eq!(load(&path).settings, changed);
         Ok(())
@@ -330,9 +333,11 @@ mod tests {
 
     #[test]
     fn out_of_range_values_are_named() {
-        let mut settings = Settings::default();
-        settings.analysis_fps = 100.0;
-        settings.forward_head_threshold_deg = f32::NAN;
+        let settings = Settings {
+            analysis_fps: 100.0,
+            forward_head_threshold_deg: f32::NAN,
+            ..Settings::default()
+        };
         let issues = settings.validate();
         let fields: Vec<&str> = issues.iter().map(|issue| issue.field).collect();
         assert_eq!(fields, vec!["analysis_fps", "forward_head_threshold_deg"]);
@@ -359,9 +364,11 @@ mod tests {
 
     #[test]
     fn settings_reach_the_monitor() {
-        let mut settings = Settings::default();
-        settings.prompt_delay_s = 45;
-        settings.break_interval_min = 50;
+        let settings = Settings {
+            prompt_delay_s: 45,
+            break_interval_min: 50,
+            ..Settings::default()
+        };
         let config = settings.monitor_config();
         assert_eq!(config.slouch_delay_s, 45.0);
         assert_eq!(config.break_interval_s, 3000.0);
