@@ -1,0 +1,951 @@
+//! Per-frame posture metrics: pure functions of one [`Pose`] (plus the camera and, when there is
+//! one, the calibrated [`Baseline`]). No clock, no I/O.
+//!
+//! Every metric is an `Option<f32>` (None when the landmarks it needs are missing, degenerate or
+//! not meaningful in this view) with a confidence in `[0, 1]`.
+//!
+//! # Frames of reference
+//! Camera frame: x right, y down, z away from the camera, metres in the scale of BlazePose's
+//! world landmarks. The *body frame* is built from the shoulders: `lateral` points from the right
+//! to the left shoulder (world landmarks), `up` is the camera's up direction made perpendicular to
+//! it, `forward = lateral × up` (towards the camera in a front view). Sagittal angles are measured
+//! in the `up`/`forward` plane. With a baseline the body frame is the one recorded at
+//! calibration, so later changes are measured against the user's own upright posture.
+//!
+//! # Forward head (`forward_head_deg`)
+//! The sagittal angle of the shoulder-midpoint → ear-midpoint vector `v = E − S` from vertical:
+//! `θ = atan2(v·forward, v·up)`; 0 = ears straight over the shoulders, positive = head forward.
+//! - *Side view*: read directly from the 2D near-side ear and shoulder,
+//!   `θ = atan2(facing·(E_x − S_x), S_y − E_y)` (a CVA-like proxy; BlazePose's shoulder point
+//!   sits in front of C7, so it reads differently from the clinical CVA: compare with the
+//!   baseline, not with population cut-offs).
+//! - *Front view, calibrated*: `E` and `S` are reconstructed in 3D. The head's position comes
+//!   from fitting the calibrated 3D head model to the face landmarks ([`super::head`]), which
+//!   gives the ear midpoint's depth from the head's apparent size independent of head yaw and
+//!   pitch. The shoulders' depth combines three cues by inverse variance: (a) shoulder width
+//!   `Z_S = f·W·cos φ / sw` with `W` the calibrated width and `φ` the rounded-shoulder estimate;
+//!   (b) world landmarks `Z_S = Z_E + (z_S − z_E)_world`; (c) image z, scaled to metres with the
+//!   shoulders' pixels per metre. `S` is then back-projected, and
+//!   `θ = θ_baseline + (θ_cam − θ_cam,baseline)`. The neck-height ratio `(S_y − E_y)/sw` enters
+//!   through the vertical component of `v`; head-vs-shoulder size through (a); ear-vs-shoulder
+//!   depth through (b) and (c). Because the camera's height and pitch are constant between
+//!   calibration and now, they cancel in the difference (this is the calibration correcting for
+//!   them); the perspective of a low camera is handled by the back-projection itself.
+//! - *Front view, uncalibrated*: from the world landmarks only, in the camera's axes; it includes
+//!   the camera's pitch, so the absolute number is only indicative (confidence halved).
+//!
+//! Failure modes: hair, hoods or headphones over the ears; the far ear guessed in a strongly
+//! turned head; a wrong field of view scales the calibrated change by about the focal-length
+//! ratio; BlazePose's depth (image z, world z) has person-specific biases, which is why it is
+//! combined with the 2D size cue rather than used alone.
+//!
+//! # Rounded shoulders (`rounded_shoulder_deg`)
+//! Protraction as the forward swing of the half shoulder line about the body's midline:
+//! `φ = asin(Δd / r)`, with `Δd` the forward movement of the shoulder midpoint relative to the
+//! hips since calibration (world landmarks, with image z as a weaker second cue) and `r` half the
+//! calibrated 3D shoulder width. 0 = the baseline's shoulder line, positive = rounded forward.
+//! Needs a baseline (None without one). Failure modes: the hips are usually out of a laptop
+//! camera's frame and BlazePose guesses them; leaning the trunk forward from the hips reads as
+//! rounding and leaning back as retraction (negative), since nothing on the upper body separates
+//! the two.
+//!
+//! # The other metrics
+//! - `head_pitch_deg` (looking down positive): calibrated front view = baseline + the pitch of
+//!   the head fit's rotation since calibration about the body's lateral axis; side view = angle
+//!   of the ear→nose line below the facing direction; uncalibrated front view = the same angle
+//!   from world landmarks. Absolute values subtract [`NEUTRAL_NOSE_DROP_DEG`], a typical face.
+//! - `head_yaw_deg`: head turn relative to the shoulders, positive towards the person's left.
+//! - `head_roll_deg`, `shoulder_roll_deg`: tilt of the ear / shoulder line in the image,
+//!   positive when the person's left side is lower (front view only; camera roll adds to both).
+//! - `lateral_offset`: `(E − S)` along the shoulder line divided by the shoulder width, positive
+//!   towards the person's left (front view only).
+//! - `shoulder_elevation`: ear–shoulder distance divided by shoulder width (3D when calibrated
+//!   in a front view, else 2D; side view: divided by the ear–nose distance). Shrugging lowers
+//!   it; forward head rotates `v` but keeps its 3D length, so it moves the calibrated value only
+//!   a little.
+//! - `screen_distance_cm`: `f·IPD·cos(yaw) / eye_px` with `IPD` = [`TYPICAL_IPD_CM`]; only when
+//!   the field of view is known. Individual eye spacing varies by about ±8 %.
+//! - `subject_x`, `subject_y`, `subject_size`: where the shoulders are in the frame (fractions
+//!   of the frame) and how big (shoulder width / frame width in front, ear–shoulder distance /
+//!   frame height from the side): the cue for a moved chair or camera.
+
+use serde::{Deserialize, Serialize};
+
+use crate::pose::{Pose, landmark};
+
+use super::calibration::{Baseline, Reference};
+use super::camera::{CameraIntrinsics, Pinhole};
+use super::head::{HeadFit, HeadPoint, Observation, fit_head};
+use super::math::{
+    V3, cross, dot, is_finite3, mat_mul, mat_vec, median, mid, norm, normalize, scale, sub,
+    transpose,
+};
+
+/// Which way the camera sees the person, detected from the landmarks.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum View {
+    /// Facing the camera (laptop or monitor webcam), up to roughly ±50° of yaw.
+    #[default]
+    Front,
+    /// Profile: the shoulders overlap in the image.
+    Side,
+}
+
+impl View {
+    /// `"front"` or `"side"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            View::Front => "front",
+            View::Side => "side",
+        }
+    }
+}
+
+/// Every metric of one frame. Serializes to a flat JSON object; missing metrics are `null`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Metrics {
+    pub view: View,
+    /// True when the metrics were measured against a baseline of the same view.
+    pub calibrated: bool,
+    pub forward_head_deg: Option<f32>,
+    pub forward_head_confidence: f32,
+    pub rounded_shoulder_deg: Option<f32>,
+    pub rounded_shoulder_confidence: f32,
+    pub head_pitch_deg: Option<f32>,
+    pub head_pitch_confidence: f32,
+    pub head_yaw_deg: Option<f32>,
+    pub head_yaw_confidence: f32,
+    pub head_roll_deg: Option<f32>,
+    pub head_roll_confidence: f32,
+    pub shoulder_roll_deg: Option<f32>,
+    pub shoulder_roll_confidence: f32,
+    pub lateral_offset: Option<f32>,
+    pub lateral_offset_confidence: f32,
+    pub shoulder_elevation: Option<f32>,
+    pub shoulder_elevation_confidence: f32,
+    pub screen_distance_cm: Option<f32>,
+    pub screen_distance_confidence: f32,
+    pub subject_x: Option<f32>,
+    pub subject_y: Option<f32>,
+    pub subject_size: Option<f32>,
+}
+
+/// The ear→nose line of a typical face points about this far below the horizontal when the head
+/// is level (tragus to nose tip in adult anthropometry: ≈ 11 cm forward, ≈ 1.5–2.5 cm down).
+/// Only absolute head pitch uses it; deviations from a baseline do not.
+pub const NEUTRAL_NOSE_DROP_DEG: f64 = 10.0;
+/// Mean adult interpupillary distance (≈ 63 mm, range ≈ 54–74 mm), in centimetres.
+pub const TYPICAL_IPD_CM: f64 = 6.3;
+/// Typical frame-to-frame jitter of BlazePose 2D landmarks on a 640×480 frame, pixels (1σ).
+/// Sets the weight of the 2D size cue against the depth cues.
+pub const SIGMA_2D_PX: f64 = 1.5;
+/// Typical noise of one BlazePose world landmark coordinate, metres (1σ, ≈ 1–2 cm).
+pub const SIGMA_WORLD_M: f64 = 0.015;
+/// Typical noise of BlazePose image z converted to metres (1σ): image z is the least reliable
+/// depth cue (≈ 10–20 % of its range, and person-specific biases).
+pub const SIGMA_IMAGE_Z_M: f64 = 0.04;
+/// Largest rounded-shoulder angle used to correct the shoulder-width depth cue, degrees.
+pub const MAX_WIDTH_CORRECTION_DEG: f64 = 30.0;
+/// Person-specific bias allowed between the depth cues before confidence drops, metres:
+/// BlazePose's depth is off by ≈ 10 % for some people, ≈ 1 cm over a forward-head change.
+pub const DEPTH_BIAS_ALLOWANCE_M: f64 = 0.01;
+/// Minimum visibility × presence for a landmark to count as seen.
+pub const MIN_LANDMARK_VISIBILITY: f64 = 0.3;
+/// Shoulder line yawed more than this from the image plane (world landmarks) means a side view.
+pub const SIDE_VIEW_YAW_DEG: f64 = 55.0;
+/// 2D shoulder width below this fraction of the ear–shoulder height also means a side view.
+pub const SIDE_VIEW_WIDTH_RATIO: f64 = 0.7;
+
+/// Measures one pose. With a baseline of the same view the metrics are calibrated (front-view
+/// forward head and all of rounded shoulders need it); otherwise they are uncalibrated.
+pub fn measure(pose: &Pose, camera: &CameraIntrinsics, baseline: Option<&Baseline>) -> Metrics {
+    let view = detect_view(pose);
+    let reference = baseline
+        .map(|b| &b.reference)
+        .filter(|r| r.view == view && r.is_usable());
+    let pin = camera.pinhole(pose.image_width, pose.image_height);
+    let mut m = match view {
+        View::Front => measure_front(pose, &pin, reference),
+        View::Side => measure_side(pose, &pin, reference),
+    };
+    m.view = view;
+    m.calibrated = reference.is_some();
+    if view == View::Front && camera.hfov_known() {
+        let yaw = m.head_yaw_deg.map_or(0.0, |y| f64::from(y).to_radians());
+        if let Some((d, c)) = screen_distance_cm(pose, &pin, yaw) {
+            m.screen_distance_cm = Some(d as f32);
+            m.screen_distance_confidence = c as f32;
+        }
+    }
+    m
+}
+
+/// Front or side, from the world-landmark shoulder yaw and the 2D shoulder width.
+pub fn detect_view(pose: &Pose) -> View {
+    let yaw = shoulder_yaw_deg(pose);
+    let ratio = (|| {
+        let (l, r) = (
+            px(pose, landmark::LEFT_SHOULDER)?,
+            px(pose, landmark::RIGHT_SHOULDER)?,
+        );
+        let e = ear_mid_px(pose)?;
+        let s = mid2(l, r);
+        let height = (s.1 - e.1).abs();
+        (height > 1.0).then(|| dist2(l, r) / height)
+    })();
+    let side_by_yaw = yaw.is_some_and(|y| y > SIDE_VIEW_YAW_DEG);
+    let side_by_width = ratio.is_some_and(|r| r < SIDE_VIEW_WIDTH_RATIO);
+    if side_by_yaw || side_by_width {
+        View::Side
+    } else {
+        View::Front
+    }
+}
+
+/// The metric-wise median of a window of frames (ignoring missing values; confidences are
+/// medians too; the view is the majority). `None` for an empty slice. Use it to smooth over a
+/// second or two before judging: single-frame depth cues are noisy.
+pub fn median_metrics(frames: &[Metrics]) -> Option<Metrics> {
+    let first = frames.first()?;
+    let sides = frames.iter().filter(|m| m.view == View::Side).count();
+    let view = if 2 * sides > frames.len() {
+        View::Side
+    } else {
+        View::Front
+    };
+    let opt = |f: fn(&Metrics) -> Option<f32>| {
+        median(frames.iter().filter_map(f).map(f64::from)).map(|v| v as f32)
+    };
+    let conf = |f: fn(&Metrics) -> f32| {
+        median(frames.iter().map(f).map(f64::from)).map_or(0.0, |v| v as f32)
+    };
+    Some(Metrics {
+        view,
+        calibrated: first.calibrated && frames.iter().all(|m| m.calibrated),
+        forward_head_deg: opt(|m| m.forward_head_deg),
+        forward_head_confidence: conf(|m| m.forward_head_confidence),
+        rounded_shoulder_deg: opt(|m| m.rounded_shoulder_deg),
+        rounded_shoulder_confidence: conf(|m| m.rounded_shoulder_confidence),
+        head_pitch_deg: opt(|m| m.head_pitch_deg),
+        head_pitch_confidence: conf(|m| m.head_pitch_confidence),
+        head_yaw_deg: opt(|m| m.head_yaw_deg),
+        head_yaw_confidence: conf(|m| m.head_yaw_confidence),
+        head_roll_deg: opt(|m| m.head_roll_deg),
+        head_roll_confidence: conf(|m| m.head_roll_confidence),
+        shoulder_roll_deg: opt(|m| m.shoulder_roll_deg),
+        shoulder_roll_confidence: conf(|m| m.shoulder_roll_confidence),
+        lateral_offset: opt(|m| m.lateral_offset),
+        lateral_offset_confidence: conf(|m| m.lateral_offset_confidence),
+        shoulder_elevation: opt(|m| m.shoulder_elevation),
+        shoulder_elevation_confidence: conf(|m| m.shoulder_elevation_confidence),
+        screen_distance_cm: opt(|m| m.screen_distance_cm),
+        screen_distance_confidence: conf(|m| m.screen_distance_confidence),
+        subject_x: opt(|m| m.subject_x),
+        subject_y: opt(|m| m.subject_y),
+        subject_size: opt(|m| m.subject_size),
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Landmark access (all checked: NaN or missing data become None / zero visibility).
+
+pub(crate) type P2 = (f64, f64);
+
+/// The landmarks of the calibrated head model (face points BlazePose reports on every frame).
+pub(crate) const HEAD_LANDMARKS: [usize; 11] = [
+    landmark::NOSE,
+    landmark::LEFT_EYE_INNER,
+    landmark::LEFT_EYE,
+    landmark::LEFT_EYE_OUTER,
+    landmark::RIGHT_EYE_INNER,
+    landmark::RIGHT_EYE,
+    landmark::RIGHT_EYE_OUTER,
+    landmark::LEFT_EAR,
+    landmark::RIGHT_EAR,
+    landmark::MOUTH_LEFT,
+    landmark::MOUTH_RIGHT,
+];
+
+pub(crate) fn px(pose: &Pose, i: usize) -> Option<P2> {
+    let l = pose.landmarks.get(i)?;
+    let (x, y) = (f64::from(l.x), f64::from(l.y));
+    (x.is_finite() && y.is_finite()).then_some((x, y))
+}
+
+/// Visibility × presence, clamped to `[0, 1]`; 0 for NaN.
+pub(crate) fn vis(pose: &Pose, i: usize) -> f64 {
+    pose.landmarks.get(i).map_or(0.0, |l| {
+        let v = f64::from(l.visibility) * f64::from(l.presence);
+        if v.is_finite() {
+            v.clamp(0.0, 1.0)
+        } else {
+            0.0
+        }
+    })
+}
+
+pub(crate) fn world(pose: &Pose, i: usize) -> Option<V3> {
+    let w = pose.world_landmarks.get(i)?;
+    let v = [f64::from(w[0]), f64::from(w[1]), f64::from(w[2])];
+    is_finite3(v).then_some(v)
+}
+
+pub(crate) fn image_z(pose: &Pose, i: usize) -> Option<f64> {
+    let z = f64::from(pose.landmarks.get(i)?.z);
+    z.is_finite().then_some(z)
+}
+
+pub(crate) fn mid2(a: P2, b: P2) -> P2 {
+    ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0)
+}
+
+pub(crate) fn dist2(a: P2, b: P2) -> f64 {
+    (a.0 - b.0).hypot(a.1 - b.1)
+}
+
+pub(crate) fn ear_mid_px(pose: &Pose) -> Option<P2> {
+    Some(mid2(
+        px(pose, landmark::LEFT_EAR)?,
+        px(pose, landmark::RIGHT_EAR)?,
+    ))
+}
+
+pub(crate) fn shoulder_mid_px(pose: &Pose) -> Option<P2> {
+    Some(mid2(
+        px(pose, landmark::LEFT_SHOULDER)?,
+        px(pose, landmark::RIGHT_SHOULDER)?,
+    ))
+}
+
+/// 2D shoulder width in pixels (None when degenerate).
+pub(crate) fn shoulder_width_px(pose: &Pose) -> Option<f64> {
+    let w = dist2(
+        px(pose, landmark::LEFT_SHOULDER)?,
+        px(pose, landmark::RIGHT_SHOULDER)?,
+    );
+    (w > 1.0).then_some(w)
+}
+
+pub(crate) fn ear_width_px(pose: &Pose) -> Option<f64> {
+    let w = dist2(
+        px(pose, landmark::LEFT_EAR)?,
+        px(pose, landmark::RIGHT_EAR)?,
+    );
+    (w > 1.0).then_some(w)
+}
+
+fn world_mid(pose: &Pose, a: usize, b: usize) -> Option<V3> {
+    Some(mid(world(pose, a)?, world(pose, b)?))
+}
+
+/// Angle of the world shoulder line out of the image plane, degrees in `[0, 90]`.
+pub(crate) fn shoulder_yaw_deg(pose: &Pose) -> Option<f64> {
+    let d = sub(
+        world(pose, landmark::LEFT_SHOULDER)?,
+        world(pose, landmark::RIGHT_SHOULDER)?,
+    );
+    let horizontal = d[0].hypot(d[1]);
+    (norm(d) > 1e-6).then(|| d[2].abs().atan2(horizontal).to_degrees())
+}
+
+/// The minimum visibility of a set of landmarks.
+pub(crate) fn min_vis(pose: &Pose, idx: &[usize]) -> f64 {
+    idx.iter().map(|&i| vis(pose, i)).fold(1.0, f64::min)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Body frame.
+
+/// Lateral (right → left shoulder), up and forward unit vectors in camera axes.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BodyFrame {
+    pub lateral: V3,
+    pub up: V3,
+    pub forward: V3,
+}
+
+impl BodyFrame {
+    /// From a right→left shoulder vector in camera axes. `None` when degenerate or vertical.
+    pub(crate) fn from_shoulder_vector(d: V3) -> Option<Self> {
+        let camera_up = [0.0, -1.0, 0.0];
+        let lateral0 = normalize(d)?;
+        let up = normalize(sub(camera_up, scale(lateral0, dot(camera_up, lateral0))))?;
+        // Keep the lateral axis perpendicular to up (drop shoulder roll from the frame).
+        let lateral = normalize(sub(lateral0, scale(up, dot(lateral0, up))))?;
+        let forward = normalize(cross(lateral, up))?;
+        Some(Self {
+            lateral,
+            up,
+            forward,
+        })
+    }
+
+    pub(crate) fn from_pose(pose: &Pose) -> Option<Self> {
+        Self::from_shoulder_vector(sub(
+            world(pose, landmark::LEFT_SHOULDER)?,
+            world(pose, landmark::RIGHT_SHOULDER)?,
+        ))
+    }
+
+    /// Sagittal angle of `v` from `up`, positive towards `forward`, degrees.
+    pub(crate) fn sagittal_deg(&self, v: V3) -> f64 {
+        dot(v, self.forward).atan2(dot(v, self.up)).to_degrees()
+    }
+
+    /// Angle of a forward-pointing vector below the horizontal, degrees.
+    pub(crate) fn below_horizontal_deg(&self, v: V3) -> f64 {
+        (-dot(v, self.up)).atan2(dot(v, self.forward)).to_degrees()
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Front view.
+
+/// Raw front-view quantities of one frame against a (possibly partial) reference. Calibration
+/// computes the same quantities on its frames and stores their medians.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct FrontRaw {
+    /// Camera/body-frame sagittal angle of `E − S` from the 3D reconstruction, degrees.
+    pub neck_angle_deg: Option<f64>,
+    /// `|E − S|` in metres (world-landmark scale).
+    pub neck_length_m: Option<f64>,
+    /// Confidence from cue agreement and the head fit.
+    pub neck_quality: f64,
+    /// Forward offset of the shoulder midpoint from the hip midpoint, metres.
+    pub shoulder_forward_m: Option<f64>,
+    /// Head fit result.
+    pub head: Option<HeadFit>,
+    /// Width-based shoulder depth (before the calibrated bias) and world-based shoulder depth.
+    pub shoulder_depth_width_m: Option<f64>,
+    pub shoulder_depth_world_m: Option<f64>,
+}
+
+/// The observations of the head-model landmarks, weighted by visibility.
+fn head_observations(pose: &Pose, model: &[HeadPoint]) -> Vec<Observation> {
+    model
+        .iter()
+        .map(|p| match px(pose, p.landmark) {
+            Some((u, v)) => Observation {
+                u,
+                v,
+                weight: vis(pose, p.landmark),
+            },
+            None => Observation {
+                u: 0.0,
+                v: 0.0,
+                weight: 0.0,
+            },
+        })
+        .collect()
+}
+
+/// Fit the calibrated head model to this frame, starting from the baseline head pose scaled by
+/// the ear width.
+pub(crate) fn fit_frame_head(pose: &Pose, pin: &Pinhole, r: &Reference) -> Option<HeadFit> {
+    let e = ear_mid_px(pose)?;
+    let ew = ear_width_px(pose)?;
+    let z0 = r.ear_depth_m * r.ear_width_px / ew;
+    let init_pos = pin.backproject(e.0, e.1, z0);
+    let [y, p, ro] = r.head_angles;
+    let obs = head_observations(pose, &r.head_model);
+    fit_head(
+        &r.head_model,
+        &obs,
+        pin,
+        [y, p, ro, init_pos[0], init_pos[1], init_pos[2]],
+    )
+}
+
+/// Forward offset (metres) of the shoulder midpoint from the hip midpoint along the reference
+/// forward axis: world landmarks, combined with image z when available.
+pub(crate) fn shoulder_forward_m(pose: &Pose, frame: &BodyFrame) -> Option<f64> {
+    use landmark::{LEFT_HIP, LEFT_SHOULDER, RIGHT_HIP, RIGHT_SHOULDER};
+    let s = world_mid(pose, LEFT_SHOULDER, RIGHT_SHOULDER)?;
+    let h = world_mid(pose, LEFT_HIP, RIGHT_HIP)?;
+    let mut rel = sub(s, h);
+    // Image z measures the same offset's depth component: pixels → metres with the pixels per
+    // metre of the body (world ear–shoulder and shoulder spans over their 2D lengths, whichever
+    // is longer in the image). The depth components are combined by inverse variance; the
+    // in-image components come from the world landmarks alone.
+    let z_cue = (|| {
+        let zs = (image_z(pose, LEFT_SHOULDER)? + image_z(pose, RIGHT_SHOULDER)?) / 2.0;
+        let zh = (image_z(pose, LEFT_HIP)? + image_z(pose, RIGHT_HIP)?) / 2.0;
+        let dz = (zs - zh) * metres_per_px(pose)?;
+        dz.is_finite().then_some(dz)
+    })();
+    if let Some(dz) = z_cue {
+        rel[2] = inverse_variance(&[(rel[2], SIGMA_WORLD_M), (dz, SIGMA_IMAGE_Z_M)]);
+    }
+    Some(dot(rel, frame.forward))
+}
+
+/// Metres per pixel at the person's distance, from the longest of the shoulder span and the
+/// ear–shoulder span (world length across the image plane over 2D length).
+pub(crate) fn metres_per_px(pose: &Pose) -> Option<f64> {
+    use landmark::{LEFT_EAR, LEFT_SHOULDER, RIGHT_EAR, RIGHT_SHOULDER};
+    let spans = [
+        (LEFT_SHOULDER, RIGHT_SHOULDER),
+        (LEFT_EAR, LEFT_SHOULDER),
+        (RIGHT_EAR, RIGHT_SHOULDER),
+    ];
+    let (len_px, w) = spans
+        .iter()
+        .filter_map(|&(a, b)| {
+            let d = dist2(px(pose, a)?, px(pose, b)?);
+            let w = sub(world(pose, a)?, world(pose, b)?);
+            Some((d, w[0].hypot(w[1])))
+        })
+        .max_by(|a, b| a.0.total_cmp(&b.0))?;
+    (len_px > 1.0 && w > 1e-4).then(|| w / len_px)
+}
+
+/// Rounded-shoulder angle from the forward shoulder offset against the reference, degrees.
+fn rounded_deg(forward_m: f64, r: &Reference) -> Option<f64> {
+    let half = r.half_shoulder_width_m;
+    if half.is_nan() || half <= 0.01 {
+        return None;
+    }
+    let a = ((forward_m - r.shoulder_forward_m) / half).clamp(-1.0, 1.0);
+    Some(a.asin().to_degrees())
+}
+
+/// Weighted mean of `(value, sigma)` pairs by inverse variance.
+fn inverse_variance(cues: &[(f64, f64)]) -> f64 {
+    let (mut num, mut den) = (0.0, 0.0);
+    for &(v, s) in cues {
+        if v.is_finite() && s.is_finite() && s > 0.0 {
+            let w = 1.0 / (s * s);
+            num += w * v;
+            den += w;
+        }
+    }
+    if den > 0.0 { num / den } else { f64::NAN }
+}
+
+/// Depth of the midpoint of a known 3D segment (camera axes, metres) seen centred at pixel
+/// `centre` with projected length `length_px`: the perspective version of `Z = f·W / w`, which
+/// stays right when the segment is turned against the camera and seen off-centre (a yawed
+/// camera and a person who moved sideways). Fixed-point iteration on `Z ← Z·len(Z)/length_px`.
+pub(crate) fn segment_depth(pin: &Pinhole, centre: P2, segment: V3, length_px: f64) -> Option<f64> {
+    let across = segment[0].hypot(segment[1]);
+    if !(length_px > 1.0 && across > 1e-4) {
+        return None;
+    }
+    let half = scale(segment, 0.5);
+    let mut z = pin.f * across / length_px;
+    for _ in 0..12 {
+        let c = pin.backproject(centre.0, centre.1, z);
+        let a = pin.project(super::math::add(c, half))?;
+        let b = pin.project(sub(c, half))?;
+        let len = dist2(a, b);
+        if len.is_nan() || len <= 1e-6 {
+            return None;
+        }
+        let next = z * len / length_px;
+        if (next - z).abs() < 1e-7 {
+            z = next;
+            break;
+        }
+        z = next;
+    }
+    (z.is_finite() && z > 0.0).then_some(z)
+}
+
+/// All raw front-view quantities of a frame against the reference.
+pub(crate) fn front_raw(pose: &Pose, pin: &Pinhole, r: &Reference) -> FrontRaw {
+    use landmark::{LEFT_EAR, LEFT_SHOULDER, RIGHT_EAR, RIGHT_SHOULDER};
+    let frame = &r.body;
+    let mut out = FrontRaw {
+        shoulder_forward_m: shoulder_forward_m(pose, frame),
+        head: fit_frame_head(pose, pin, r),
+        ..FrontRaw::default()
+    };
+    // Only forward rounding narrows the shoulders in this model; a negative reading usually
+    // means the trunk leaned back, which does not change the width. Capped to keep a wrong
+    // rounding estimate from dominating the width cue.
+    let phi = out
+        .shoulder_forward_m
+        .and_then(|d| rounded_deg(d, r))
+        .unwrap_or(0.0)
+        .clamp(0.0, MAX_WIDTH_CORRECTION_DEG);
+    let (Some(head), Some(s_px), Some(sw), Some(ew)) = (
+        out.head,
+        shoulder_mid_px(pose),
+        shoulder_width_px(pose),
+        ear_width_px(pose),
+    ) else {
+        return out;
+    };
+    let z_e = head.ear_mid[2];
+    // (a) Shoulder depth from the shoulder width (protraction narrows it by cos φ).
+    let segment = scale(r.shoulder_vector_m, phi.to_radians().cos());
+    let Some(z_a_raw) = segment_depth(pin, s_px, segment, sw) else {
+        return out;
+    };
+    let z_a = z_a_raw + r.shoulder_depth_bias_m;
+    // Its noise: the width's two endpoints, and the head fit's depth uncertainty (from the fit's
+    // covariance; the ear width alone bounds it when the covariance is unavailable).
+    let sigma_e = if head.depth_sigma_per_px.is_finite() {
+        head.depth_sigma_per_px * SIGMA_2D_PX
+    } else {
+        z_e * SIGMA_2D_PX / ew
+    };
+    let sigma_a =
+        ((z_a * std::f64::consts::SQRT_2 * SIGMA_2D_PX / sw).powi(2) + sigma_e.powi(2)).sqrt();
+    // (b) World landmarks: ear-vs-shoulder depth.
+    let z_b = (|| {
+        let ws = world_mid(pose, LEFT_SHOULDER, RIGHT_SHOULDER)?;
+        let we = world_mid(pose, LEFT_EAR, RIGHT_EAR)?;
+        Some(z_e + ws[2] - we[2])
+    })();
+    // (c) Image z, pixels → metres with the shoulders' scale.
+    let z_c = (|| {
+        let zs = (image_z(pose, LEFT_SHOULDER)? + image_z(pose, RIGHT_SHOULDER)?) / 2.0;
+        let ze = (image_z(pose, LEFT_EAR)? + image_z(pose, RIGHT_EAR)?) / 2.0;
+        Some(z_e + (zs - ze) * r.shoulder_width_xy_m / sw)
+    })();
+    out.shoulder_depth_width_m = Some(z_a_raw);
+    out.shoulder_depth_world_m = z_b;
+    let mut cues = vec![(z_a, sigma_a)];
+    if let Some(b) = z_b {
+        cues.push((b, SIGMA_WORLD_M));
+    }
+    if let Some(c) = z_c {
+        cues.push((c, SIGMA_IMAGE_Z_M));
+    }
+    let z_s = inverse_variance(&cues);
+    if !(z_s.is_finite() && z_s > 0.05) {
+        return out;
+    }
+    let s3 = pin.backproject(s_px.0, s_px.1, z_s);
+    let v = sub(head.ear_mid, s3);
+    // Agreement of the two main cues, in units of their combined sigma.
+    let disagreement = z_b.map_or(0.0, |b| {
+        let sys = DEPTH_BIAS_ALLOWANCE_M;
+        (z_a - b).abs() / (sigma_a * sigma_a + SIGMA_WORLD_M * SIGMA_WORLD_M + sys * sys).sqrt()
+    });
+    let agreement = 1.0 / (1.0 + (disagreement / 3.0).powi(2));
+    let fit_quality = 1.0 / (1.0 + (head.rms_px / (4.0 * SIGMA_2D_PX)).powi(2));
+    out.neck_angle_deg = Some(frame.sagittal_deg(v));
+    out.neck_length_m = Some(norm(v));
+    out.neck_quality = agreement * fit_quality;
+    out
+}
+
+/// Head rotation since calibration, in the body frame: `(yaw, pitch, roll)` degrees.
+pub(crate) fn head_rotation_deg(head: &HeadFit, r: &Reference) -> (f64, f64, f64) {
+    let [y, p, ro] = r.head_angles;
+    let r0 = super::math::rotation_from_angles(y, p, ro);
+    let rel = mat_mul(&head.rotation, &transpose(&r0));
+    let b = &r.body;
+    let lat = mat_vec(&rel, b.lateral);
+    let fwd = mat_vec(&rel, b.forward);
+    let yaw = (-dot(lat, b.forward))
+        .atan2(dot(lat, b.lateral))
+        .to_degrees();
+    let pitch = b.below_horizontal_deg(fwd);
+    let roll = (-dot(lat, b.up)).atan2(dot(lat, b.lateral)).to_degrees();
+    (yaw, pitch, roll)
+}
+
+/// Uncalibrated front-view forward head from world landmarks, in the frame of this pose's own
+/// shoulders (includes the camera's pitch).
+pub(crate) fn world_forward_head_deg(pose: &Pose, frame: &BodyFrame) -> Option<f64> {
+    use landmark::{LEFT_EAR, LEFT_SHOULDER, RIGHT_EAR, RIGHT_SHOULDER};
+    let v = sub(
+        world_mid(pose, LEFT_EAR, RIGHT_EAR)?,
+        world_mid(pose, LEFT_SHOULDER, RIGHT_SHOULDER)?,
+    );
+    Some(frame.sagittal_deg(v))
+}
+
+/// Uncalibrated head pitch from world landmarks (ear midpoint → nose below horizontal, minus
+/// the typical neutral drop).
+pub(crate) fn world_head_pitch_deg(pose: &Pose, frame: &BodyFrame) -> Option<f64> {
+    let n = sub(
+        world(pose, landmark::NOSE)?,
+        world_mid(pose, landmark::LEFT_EAR, landmark::RIGHT_EAR)?,
+    );
+    Some(frame.below_horizontal_deg(n) - NEUTRAL_NOSE_DROP_DEG)
+}
+
+/// Head yaw relative to the shoulders from world landmarks, degrees (positive: towards the
+/// person's left).
+pub(crate) fn world_head_yaw_deg(pose: &Pose, frame: &BodyFrame) -> Option<f64> {
+    let e = sub(
+        world(pose, landmark::LEFT_EAR)?,
+        world(pose, landmark::RIGHT_EAR)?,
+    );
+    Some(
+        (-dot(e, frame.forward))
+            .atan2(dot(e, frame.lateral))
+            .to_degrees(),
+    )
+}
+
+/// Signed 2D tilt of the line from `right` to `left`, degrees, positive when `left` is lower.
+fn roll_2d_deg(left: P2, right: P2) -> f64 {
+    let (dx, dy) = (left.0 - right.0, left.1 - right.1);
+    (dy * dx.signum()).atan2(dx.abs()).to_degrees()
+}
+
+fn set(value: &mut Option<f32>, conf: &mut f32, v: Option<f64>, c: f64) {
+    if let Some(x) = v.filter(|x| x.is_finite()) {
+        *value = Some(x as f32);
+        *conf = c.clamp(0.0, 1.0) as f32;
+    }
+}
+
+fn measure_front(pose: &Pose, pin: &Pinhole, reference: Option<&Reference>) -> Metrics {
+    use landmark::{LEFT_EAR, LEFT_SHOULDER, NOSE, RIGHT_EAR, RIGHT_SHOULDER};
+    let mut m = Metrics::default();
+    let vis_neck = min_vis(pose, &[LEFT_EAR, RIGHT_EAR, LEFT_SHOULDER, RIGHT_SHOULDER]);
+    let vis_head = min_vis(pose, &[LEFT_EAR, RIGHT_EAR, NOSE]);
+    let vis_sh = min_vis(pose, &[LEFT_SHOULDER, RIGHT_SHOULDER]);
+    let own_frame = BodyFrame::from_pose(pose);
+    common_2d(pose, &mut m, vis_head, vis_sh);
+    match reference {
+        Some(r) => {
+            let raw = front_raw(pose, pin, r);
+            let fh = raw
+                .neck_angle_deg
+                .map(|a| r.forward_head_deg + a - r.neck_angle_deg);
+            set(
+                &mut m.forward_head_deg,
+                &mut m.forward_head_confidence,
+                fh,
+                vis_neck * raw.neck_quality,
+            );
+            let hips_seen = min_vis(pose, &[landmark::LEFT_HIP, landmark::RIGHT_HIP]);
+            let rs = raw.shoulder_forward_m.and_then(|d| rounded_deg(d, r));
+            // Guessed hips (out of frame) still anchor the world frame, but less reliably.
+            let hip_factor = 0.6 + 0.4 * hips_seen;
+            set(
+                &mut m.rounded_shoulder_deg,
+                &mut m.rounded_shoulder_confidence,
+                rs,
+                vis_sh * hip_factor,
+            );
+            if let Some(head) = raw.head {
+                let (yaw, pitch, _roll) = head_rotation_deg(&head, r);
+                let q = vis_head / (1.0 + (head.rms_px / (4.0 * SIGMA_2D_PX)).powi(2));
+                set(
+                    &mut m.head_pitch_deg,
+                    &mut m.head_pitch_confidence,
+                    Some(r.head_pitch_deg + pitch),
+                    q,
+                );
+                set(
+                    &mut m.head_yaw_deg,
+                    &mut m.head_yaw_confidence,
+                    Some(r.head_yaw_deg + yaw),
+                    q,
+                );
+            }
+            let elevation = raw
+                .neck_length_m
+                .map(|l| l / r.shoulder_width_xy_m.max(1e-6));
+            set(
+                &mut m.shoulder_elevation,
+                &mut m.shoulder_elevation_confidence,
+                elevation,
+                vis_neck * raw.neck_quality,
+            );
+        }
+        None => {
+            if let Some(frame) = own_frame {
+                set(
+                    &mut m.forward_head_deg,
+                    &mut m.forward_head_confidence,
+                    world_forward_head_deg(pose, &frame),
+                    0.5 * vis_neck,
+                );
+                set(
+                    &mut m.head_pitch_deg,
+                    &mut m.head_pitch_confidence,
+                    world_head_pitch_deg(pose, &frame),
+                    0.5 * vis_head,
+                );
+                set(
+                    &mut m.head_yaw_deg,
+                    &mut m.head_yaw_confidence,
+                    world_head_yaw_deg(pose, &frame),
+                    0.5 * vis_head,
+                );
+            }
+            let elevation = (|| {
+                let (e, s) = (ear_mid_px(pose)?, shoulder_mid_px(pose)?);
+                Some(dist2(e, s) / shoulder_width_px(pose)?)
+            })();
+            set(
+                &mut m.shoulder_elevation,
+                &mut m.shoulder_elevation_confidence,
+                elevation,
+                vis_neck,
+            );
+        }
+    }
+    m
+}
+
+/// Rolls, lateral offset and subject position: plain 2D geometry, front view.
+fn common_2d(pose: &Pose, m: &mut Metrics, vis_head: f64, vis_sh: f64) {
+    use landmark::{LEFT_EAR, LEFT_SHOULDER, RIGHT_EAR, RIGHT_SHOULDER};
+    let ears = px(pose, LEFT_EAR).zip(px(pose, RIGHT_EAR));
+    let shoulders = px(pose, LEFT_SHOULDER).zip(px(pose, RIGHT_SHOULDER));
+    if let Some((l, r)) = ears.filter(|(l, r)| dist2(*l, *r) > 1.0) {
+        set(
+            &mut m.head_roll_deg,
+            &mut m.head_roll_confidence,
+            Some(roll_2d_deg(l, r)),
+            vis_head,
+        );
+    }
+    if let Some((l, r)) = shoulders.filter(|(l, r)| dist2(*l, *r) > 1.0) {
+        set(
+            &mut m.shoulder_roll_deg,
+            &mut m.shoulder_roll_confidence,
+            Some(roll_2d_deg(l, r)),
+            vis_sh,
+        );
+        if let Some(e) = ears.map(|(a, b)| mid2(a, b)) {
+            let s = mid2(l, r);
+            let w = dist2(l, r);
+            let (ux, uy) = ((l.0 - r.0) / w, (l.1 - r.1) / w);
+            let off = ((e.0 - s.0) * ux + (e.1 - s.1) * uy) / w;
+            set(
+                &mut m.lateral_offset,
+                &mut m.lateral_offset_confidence,
+                Some(off),
+                vis_head.min(vis_sh),
+            );
+        }
+        let (wd, ht) = (f64::from(pose.image_width), f64::from(pose.image_height));
+        if wd > 0.0 && ht > 0.0 {
+            let s = mid2(l, r);
+            m.subject_x = Some((s.0 / wd) as f32);
+            m.subject_y = Some((s.1 / ht) as f32);
+            m.subject_size = Some((dist2(l, r) / wd) as f32);
+        }
+    }
+}
+
+/// `f · IPD · cos(yaw) / eye distance`, centimetres, with a confidence.
+fn screen_distance_cm(pose: &Pose, pin: &Pinhole, yaw: f64) -> Option<(f64, f64)> {
+    let d = dist2(
+        px(pose, landmark::LEFT_EYE)?,
+        px(pose, landmark::RIGHT_EYE)?,
+    );
+    if d < 2.0 {
+        return None;
+    }
+    let cm = pin.f * TYPICAL_IPD_CM * yaw.cos().abs() / d;
+    let conf = 0.8 * min_vis(pose, &[landmark::LEFT_EYE, landmark::RIGHT_EYE]);
+    cm.is_finite().then_some((cm, conf))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Side view.
+
+/// The side of the body nearer the camera in a side view: `(ear, shoulder, eye)` indices.
+pub(crate) fn near_side(pose: &Pose) -> (usize, usize, usize) {
+    use landmark::{LEFT_EAR, LEFT_EYE, LEFT_SHOULDER, RIGHT_EAR, RIGHT_EYE, RIGHT_SHOULDER};
+    let left = vis(pose, LEFT_EAR).min(vis(pose, LEFT_SHOULDER));
+    let right = vis(pose, RIGHT_EAR).min(vis(pose, RIGHT_SHOULDER));
+    if left >= right {
+        (LEFT_EAR, LEFT_SHOULDER, LEFT_EYE)
+    } else {
+        (RIGHT_EAR, RIGHT_SHOULDER, RIGHT_EYE)
+    }
+}
+
+/// Raw side-view quantities: `(neck angle, ear→nose angle below the facing direction, neck
+/// length / head length)` in degrees and a ratio, with the visibility of the near side.
+///
+/// Perspective: the near ear sits ≈ 10 cm further from a side camera than the near shoulder,
+/// which at 1 m changes their relative image scale by ≈ 10 %. Each point is therefore
+/// back-projected at its own depth (the shoulder's depth from the body's metres per pixel, the
+/// ear's and nose's from the world-landmark depth differences) before the angles are taken in
+/// the image plane.
+pub(crate) fn side_raw(pose: &Pose, pin: &Pinhole) -> Option<(f64, f64, f64, f64)> {
+    let (ear, shoulder, _eye) = near_side(pose);
+    let (e2, s2, n2) = (
+        px(pose, ear)?,
+        px(pose, shoulder)?,
+        px(pose, landmark::NOSE)?,
+    );
+    let z_s = metres_per_px(pose).map(|m| m * pin.f);
+    let lift = |p: P2, i: usize| -> P2 {
+        let depth = (|| Some(z_s? + world(pose, i)?[2] - world(pose, shoulder)?[2]))();
+        match depth.filter(|z| *z > 0.05) {
+            Some(z) => {
+                let q = pin.backproject(p.0, p.1, z);
+                (q[0], q[1])
+            }
+            None => p,
+        }
+    };
+    let (e, s, n) = (lift(e2, ear), lift(s2, shoulder), lift(n2, landmark::NOSE));
+    let facing = (n.0 - e.0).signum();
+    let neck = (facing * (e.0 - s.0)).atan2(s.1 - e.1).to_degrees();
+    let nose = (n.1 - e.1).atan2(facing * (n.0 - e.0)).to_degrees();
+    let head_len = dist2(e, n);
+    let ratio = if head_len > 1.0 {
+        dist2(e, s) / head_len
+    } else {
+        f64::NAN
+    };
+    let v = vis(pose, ear).min(vis(pose, shoulder));
+    (neck.is_finite() && nose.is_finite()).then_some((neck, nose, ratio, v))
+}
+
+fn measure_side(pose: &Pose, pin: &Pinhole, reference: Option<&Reference>) -> Metrics {
+    let mut m = Metrics::default();
+    let Some((neck, nose, ratio, v)) = side_raw(pose, pin) else {
+        return m;
+    };
+    let vis_nose = vis(pose, landmark::NOSE);
+    set(
+        &mut m.forward_head_deg,
+        &mut m.forward_head_confidence,
+        Some(neck),
+        v,
+    );
+    let pitch = match reference {
+        Some(r) => r.head_pitch_deg + nose - r.side_nose_angle_deg,
+        None => nose - NEUTRAL_NOSE_DROP_DEG,
+    };
+    set(
+        &mut m.head_pitch_deg,
+        &mut m.head_pitch_confidence,
+        Some(pitch),
+        v.min(vis_nose),
+    );
+    set(
+        &mut m.shoulder_elevation,
+        &mut m.shoulder_elevation_confidence,
+        Some(ratio),
+        v.min(vis_nose),
+    );
+    if let Some(r) = reference {
+        let rs = shoulder_forward_m(pose, &r.body).and_then(|d| rounded_deg(d, r));
+        set(
+            &mut m.rounded_shoulder_deg,
+            &mut m.rounded_shoulder_confidence,
+            rs,
+            0.8 * v,
+        );
+    }
+    let (ear, shoulder, _) = near_side(pose);
+    if let (Some(e), Some(s)) = (px(pose, ear), px(pose, shoulder)) {
+        let (wd, ht) = (f64::from(pose.image_width), f64::from(pose.image_height));
+        if wd > 0.0 && ht > 0.0 {
+            m.subject_x = Some((s.0 / wd) as f32);
+            m.subject_y = Some((s.1 / ht) as f32);
+            m.subject_size = Some((dist2(e, s) / ht) as f32);
+        }
+    }
+    m
+}

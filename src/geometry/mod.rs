@@ -1,0 +1,46 @@
+//! Posture geometry: per-frame metrics (forward head, rounded shoulders, head pitch and more) in
+//! degrees from a BlazePose [`Pose`](crate::pose::Pose), calibration of the user's own upright
+//! baseline, and the deviation and [`Verdict`](crate::verdict::Verdict) of each frame against
+//! it. Everything here is a pure function of its inputs (no clock, no I/O except saving and
+//! loading a baseline file).
+//!
+//! Typical use: [`calibrate`] a few seconds of upright frames into a [`Baseline`], then
+//! [`analyze`] each frame (or [`measure`] + [`median_metrics`] over a short window +
+//! [`judge`]). `docs/geometry.md` explains each number, its formula, assumptions and limits.
+
+mod calibration;
+mod camera;
+mod head;
+mod judge;
+mod math;
+mod metrics;
+
+pub use calibration::{
+    BASELINE_VERSION, Baseline, BaselineFileError, CalibrationError, CalibrationReport, Edge, Gate,
+    GateResult, Reference, SubjectPlacement, calibrate, calibrate_with_report,
+};
+pub use camera::CameraIntrinsics;
+pub use head::HeadPoint;
+pub use judge::{
+    Analysis, Deviation, Judgement, Sensitivity, Thresholds, analyze, deviation, judge,
+};
+pub use metrics::{BodyFrame, Metrics, View, detect_view, measure, median_metrics};
+
+/// The named constants (thresholds, gates, noise assumptions), for documentation and tuning.
+pub mod constants {
+    pub use super::calibration::{
+        EDGE_MARGIN, MAX_CALIBRATION_HEAD_YAW_DEG, MAX_CALIBRATION_MOTION, MIN_CALIBRATION_FRAMES,
+        MIN_CALIBRATION_VISIBILITY, MIN_FRONT_SUBJECT_SIZE, MIN_PERSON_FRACTION,
+        MIN_SIDE_SUBJECT_SIZE,
+    };
+    pub use super::camera::CameraIntrinsics;
+    pub use super::judge::{
+        FORWARD_HEAD_DEG, LATERAL_OFFSET, LOOKING_DOWN_DEG, LOOKING_DOWN_EAR_SWING_DEG,
+        MIN_CONFIDENCE, MOVED_POSITION, MOVED_SCALE, ROUNDED_SHOULDER_DEG, SHOULDER_ROLL_DEG,
+    };
+    pub use super::metrics::{
+        DEPTH_BIAS_ALLOWANCE_M, MAX_WIDTH_CORRECTION_DEG, MIN_LANDMARK_VISIBILITY,
+        NEUTRAL_NOSE_DROP_DEG, SIDE_VIEW_WIDTH_RATIO, SIDE_VIEW_YAW_DEG, SIGMA_2D_PX,
+        SIGMA_IMAGE_Z_M, SIGMA_WORLD_M, TYPICAL_IPD_CM,
+    };
+}
