@@ -28,7 +28,7 @@ fn reference_point(frame: &Value, key: &str, name: &str) -> Vec<f64> {
         .as_array()
         .expect("landmark array")
         .iter()
-        .map(|value| value.as_f64().expect("number"))
+        .map(|value| value.as_f64().unwrap_or(f64::NAN))
         .collect()
 }
 

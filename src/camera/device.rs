@@ -150,6 +150,14 @@ impl CameraDevice for NokhwaCamera {
             .map_err(|error| fault_of(&error))
     }
 
+    fn skip(&mut self) -> Result<(), CameraFault> {
+        let camera = self
+            .camera
+            .as_mut()
+            .ok_or_else(|| CameraFault::Other("the camera is not open".to_string()))?;
+        camera.frame().map(|_| ()).map_err(|error| fault_of(&error))
+    }
+
     fn close(&mut self) {
         if let Some(mut camera) = self.camera.take() {
             // Stopping can fail on an unplugged camera; dropping it releases the device anyway.

@@ -127,6 +127,11 @@ pub trait CameraDevice: Send {
     fn open(&mut self) -> Result<(), CameraFault>;
     /// The next frame; blocks until the camera delivers one.
     fn grab(&mut self) -> Result<RgbImage, CameraFault>;
+    /// Takes the next frame from the camera without decoding it (keeps the stream fresh at
+    /// little cost while no analysis is due).
+    fn skip(&mut self) -> Result<(), CameraFault> {
+        self.grab().map(|_| ())
+    }
     fn close(&mut self);
     fn describe(&self) -> String;
 }
@@ -151,8 +156,8 @@ pub enum CameraPoll {
     Frame(RgbImage),
     /// The camera is failing; it will be retried at `retry_at` (seconds, caller's clock).
     Fault { fault: CameraFault, retry_at: f64 },
-    /// Released on purpose (paused or snoozed).
-    Released,
+    /// A frame was taken from the camera but not decoded (none was wanted).
+    Skipped,
 }
 
 #[derive(Debug)]
@@ -237,6 +242,12 @@ impl<D: CameraDevice> CameraSupervisor<D> {
 
     /// Opens the camera if needed and reads one frame. `now` is the caller's clock in seconds.
     pub fn poll(&mut self, now: f64) -> CameraPoll {
+        self.poll_for(now, true)
+    }
+
+    /// Like [`CameraSupervisor::poll`]; with `decode` false the frame is only taken from the
+    /// camera (cheap), to keep the stream fresh between analyses.
+    pub fn poll_for(&mut self, now: f64, decode: bool) -> CameraPoll {
         if let Link::Failed { fault, retry_at } = &self.link
             && now < *retry_at
         {
@@ -250,6 +261,12 @@ impl<D: CameraDevice> CameraSupervisor<D> {
                 return self.fail(fault, now);
             }
             self.link = Link::Open;
+        }
+        if !decode {
+            return match self.device.skip() {
+                Err(fault) => self.fail(fault, now),
+                Ok(()) => CameraPoll::Skipped,
+            };
         }
         match self.device.grab() {
             Err(fault) => self.fail(fault, now),

@@ -1,0 +1,412 @@
+//! The monitoring pipeline's threads: a capture thread (camera or video file) and an analysis
+//! thread joined by a one-frame hand-off where the newest frame wins, commands in over a
+//! channel, results out to a sink. Shutdown is clean: dropping the handle stops and joins both.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, mpsc};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use crate::camera::{CameraFault, CameraPoll, CameraSettings, CameraSupervisor, NokhwaCamera};
+use crate::source::{self, Frame};
+
+use super::handoff::{Item, Slot, Taken};
+use super::session::{Session, SessionCommand, SessionCounters, StepOutput};
+
+/// Where frames come from.
+#[derive(Clone, Debug)]
+pub enum LiveInput {
+    Camera(CameraSettings),
+    File {
+        path: PathBuf,
+        speed: Speed,
+        fps_for_images: f64,
+    },
+}
+
+/// How fast a file is played.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Speed {
+    /// At the pace of its timestamps, like a camera.
+    Realtime,
+    /// As fast as the analysis allows; every frame is offered to the rate limiter.
+    Max,
+}
+
+/// What the pipeline costs and how often it analyses, recently.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Meters {
+    pub analysis_fps: f32,
+    /// plumbline's CPU use as a share of one core.
+    pub cpu_share: f32,
+}
+
+/// What comes out of the pipeline.
+#[derive(Debug)]
+pub enum PipelineMessage {
+    Step {
+        output: Box<StepOutput>,
+        meters: Meters,
+    },
+    /// The input ended (files only).
+    Finished {
+        counters: SessionCounters,
+        frames_overwritten: u64,
+    },
+    /// Monitoring cannot go on (the pose engine failed, the file cannot be read).
+    Failed(String),
+}
+
+/// What goes into the pipeline.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PipelineCommand {
+    Session(SessionCommand),
+    /// Try the camera again now.
+    RetryCamera,
+}
+
+struct Shared {
+    slot: Slot,
+    stop: AtomicBool,
+    camera_wanted: AtomicBool,
+    retry_now: AtomicBool,
+    /// When the next frame is due for analysis, as f64 bits of the session clock.
+    next_due: AtomicU64,
+}
+
+impl Shared {
+    fn next_due(&self) -> f64 {
+        f64::from_bits(self.next_due.load(Ordering::Relaxed))
+    }
+}
+
+/// A running pipeline. Dropping it stops and joins the threads.
+pub struct PipelineHandle {
+    commands: mpsc::Sender<PipelineCommand>,
+    shared: Arc<Shared>,
+    threads: Vec<JoinHandle<()>>,
+}
+
+impl PipelineHandle {
+    pub fn send(&self, command: PipelineCommand) {
+        // A closed channel means the analysis thread ended; nothing is waiting for commands.
+        let _ = self.commands.send(command);
+    }
+
+    /// Stops both threads and waits for them.
+    pub fn shutdown(mut self) {
+        self.stop_and_join();
+    }
+
+    /// Waits until the input ends by itself (files), then joins.
+    pub fn wait(mut self) {
+        for thread in self.threads.drain(..) {
+            let _ = thread.join();
+        }
+    }
+
+    fn stop_and_join(&mut self) {
+        self.shared.stop.store(true, Ordering::SeqCst);
+        self.shared.slot.close();
+        for thread in self.threads.drain(..) {
+            // A panicked worker has already reported through the sink or died; nothing to add.
+            let _ = thread.join();
+        }
+    }
+}
+
+impl Drop for PipelineHandle {
+    fn drop(&mut self) {
+        self.stop_and_join();
+    }
+}
+
+/// Starts the pipeline. `sink` receives every message on the analysis thread.
+pub fn spawn(
+    input: LiveInput,
+    mut session: Session,
+    mut sink: impl FnMut(PipelineMessage) + Send + 'static,
+) -> std::io::Result<PipelineHandle> {
+    let shared = Arc::new(Shared {
+        slot: Slot::new(),
+        stop: AtomicBool::new(false),
+        camera_wanted: AtomicBool::new(session.wants_camera()),
+        retry_now: AtomicBool::new(false),
+        next_due: AtomicU64::new(0f64.to_bits()),
+    });
+    let start = Instant::now();
+    let live = matches!(input, LiveInput::Camera(_));
+    let (commands, command_receiver) = mpsc::channel();
+
+    let capture_shared = Arc::clone(&shared);
+    let capture = std::thread::Builder::new()
+        .name("plumbline-capture".to_string())
+        .spawn(move || match input {
+            LiveInput::Camera(settings) => capture_camera(settings, &capture_shared, start),
+            LiveInput::File {
+                path,
+                speed,
+                fps_for_images,
+            } => capture_file(&path, speed, fps_for_images, &capture_shared),
+        })?;
+
+    let analysis_shared = Arc::clone(&shared);
+    let analysis = std::thread::Builder::new()
+        .name("plumbline-analysis".to_string())
+        .spawn(move || {
+            analyse(
+                &mut session,
+                &analysis_shared,
+                &command_receiver,
+                &mut sink,
+                start,
+                live,
+            )
+        })?;
+
+    Ok(PipelineHandle {
+        commands,
+        shared,
+        threads: vec![capture, analysis],
+    })
+}
+
+/// Sleeps up to `duration` in short steps, returning early when asked to stop or retry.
+fn nap(shared: &Shared, duration: Duration) {
+    let deadline = Instant::now() + duration;
+    while Instant::now() < deadline
+        && !shared.stop.load(Ordering::Relaxed)
+        && !shared.retry_now.load(Ordering::Relaxed)
+    {
+        std::thread::sleep(Duration::from_millis(50).min(deadline - Instant::now()));
+    }
+}
+
+fn capture_camera(settings: CameraSettings, shared: &Shared, start: Instant) {
+    let mut supervisor = CameraSupervisor::new(NokhwaCamera::new(settings));
+    let mut index = 0;
+    while !shared.stop.load(Ordering::Relaxed) {
+        if !shared.camera_wanted.load(Ordering::Relaxed) {
+            supervisor.release();
+            nap(shared, Duration::from_millis(250));
+            continue;
+        }
+        if shared.retry_now.swap(false, Ordering::Relaxed) {
+            supervisor.release();
+        }
+        let now = start.elapsed().as_secs_f64();
+        let decode = now >= shared.next_due();
+        match supervisor.poll_for(now, decode) {
+            CameraPoll::Frame(image) => {
+                shared.slot.put_newest(Item::Frame(Frame {
+                    image,
+                    time_s: now,
+                    index,
+                }));
+                index += 1;
+            }
+            CameraPoll::Skipped => {}
+            CameraPoll::Fault { fault, retry_at } => {
+                shared.slot.put_newest(Item::Fault(fault));
+                nap(
+                    shared,
+                    Duration::from_secs_f64((retry_at - now).clamp(0.05, 1.0)),
+                );
+            }
+        }
+    }
+}
+
+fn capture_file(path: &std::path::Path, speed: Speed, fps_for_images: f64, shared: &Shared) {
+    let mut frames = match source::open_path(path, fps_for_images) {
+        Ok(frames) => frames,
+        Err(error) => {
+            shared
+                .slot
+                .put_newest(Item::Fault(CameraFault::Other(error.to_string())));
+            shared.slot.put_waiting(Item::End);
+            return;
+        }
+    };
+    let started = Instant::now();
+    let mut first_time = None;
+    while !shared.stop.load(Ordering::Relaxed) {
+        let frame = match frames.next_frame() {
+            Ok(Some(frame)) => frame,
+            Ok(None) => break,
+            Err(error) => {
+                shared
+                    .slot
+                    .put_newest(Item::Fault(CameraFault::Other(error.to_string())));
+                break;
+            }
+        };
+        match speed {
+            Speed::Max => {
+                if !shared.slot.put_waiting(Item::Frame(frame)) {
+                    return;
+                }
+            }
+            Speed::Realtime => {
+                let origin = *first_time.get_or_insert(frame.time_s);
+                let due = Duration::from_secs_f64((frame.time_s - origin).max(0.0));
+                if let Some(wait) = due.checked_sub(started.elapsed()) {
+                    nap(shared, wait);
+                }
+                if frame.time_s >= shared.next_due() {
+                    shared.slot.put_newest(Item::Frame(frame));
+                }
+            }
+        }
+    }
+    shared.slot.put_waiting(Item::End);
+}
+
+/// Tracks the analysis rate and CPU share over a sliding window.
+struct MeterWindow {
+    window_start: Instant,
+    cpu_start: Duration,
+    analysed: u32,
+    current: Meters,
+}
+
+/// Meters are recomputed over windows of this length.
+const METER_WINDOW: Duration = Duration::from_secs(5);
+
+impl MeterWindow {
+    fn new() -> Self {
+        Self {
+            window_start: Instant::now(),
+            cpu_start: crate::cost::process_cpu_time(),
+            analysed: 0,
+            current: Meters::default(),
+        }
+    }
+
+    fn record(&mut self, analysed: bool) -> Meters {
+        self.analysed += u32::from(analysed);
+        let elapsed = self.window_start.elapsed();
+        if elapsed >= METER_WINDOW {
+            let cpu = crate::cost::process_cpu_time();
+            self.current = Meters {
+                analysis_fps: self.analysed as f32 / elapsed.as_secs_f32(),
+                cpu_share: crate::cost::core_share(cpu.saturating_sub(self.cpu_start), elapsed)
+                    as f32,
+            };
+            *self = Self {
+                window_start: Instant::now(),
+                cpu_start: cpu,
+                analysed: 0,
+                current: self.current,
+            };
+        }
+        self.current
+    }
+}
+
+/// How long the analysis thread waits for a frame before ticking the state machine.
+const QUIET_TICK: Duration = Duration::from_millis(500);
+
+fn analyse(
+    session: &mut Session,
+    shared: &Shared,
+    commands: &mpsc::Receiver<PipelineCommand>,
+    sink: &mut impl FnMut(PipelineMessage),
+    start: Instant,
+    live: bool,
+) {
+    let mut meters = MeterWindow::new();
+    let mut camera_failing: Option<CameraFault> = None;
+    let mut last_time = 0.0f64;
+    let now = |last_time: f64| {
+        if live {
+            start.elapsed().as_secs_f64()
+        } else {
+            last_time
+        }
+    };
+    loop {
+        while let Ok(command) = commands.try_recv() {
+            match command {
+                PipelineCommand::RetryCamera => shared.retry_now.store(true, Ordering::Relaxed),
+                PipelineCommand::Session(command) => {
+                    let output = session.on_command(command, now(last_time));
+                    let meters = meters.record(false);
+                    sink(PipelineMessage::Step {
+                        output: Box::new(output),
+                        meters,
+                    });
+                }
+            }
+        }
+        shared
+            .camera_wanted
+            .store(session.wants_camera(), Ordering::Relaxed);
+        match shared.slot.take(QUIET_TICK) {
+            Taken::Item(Item::Frame(frame)) => {
+                last_time = frame.time_s;
+                if camera_failing.take().is_some() {
+                    let output = session.on_camera_ok(frame.time_s);
+                    sink(PipelineMessage::Step {
+                        output: Box::new(output),
+                        meters: meters.record(false),
+                    });
+                }
+                match session.on_frame(&frame) {
+                    Ok(Some(output)) => {
+                        let rate = session.current_rate().max(0.01) as f64;
+                        let due = frame.time_s + 0.95 / rate;
+                        shared.next_due.store(due.to_bits(), Ordering::Relaxed);
+                        sink(PipelineMessage::Step {
+                            output: Box::new(output),
+                            meters: meters.record(true),
+                        });
+                    }
+                    Ok(None) => {}
+                    Err(error) => {
+                        sink(PipelineMessage::Failed(format!("{error:#}")));
+                        shared.stop.store(true, Ordering::SeqCst);
+                        shared.slot.close();
+                        return;
+                    }
+                }
+            }
+            Taken::Item(Item::Fault(fault)) => {
+                if camera_failing.as_ref() != Some(&fault) {
+                    camera_failing = Some(fault.clone());
+                    if live {
+                        let output = session.on_camera_fault(fault, now(last_time));
+                        sink(PipelineMessage::Step {
+                            output: Box::new(output),
+                            meters: meters.record(false),
+                        });
+                    } else {
+                        sink(PipelineMessage::Failed(fault.to_string()));
+                    }
+                }
+            }
+            Taken::Item(Item::End) => {
+                sink(PipelineMessage::Finished {
+                    counters: session.counters(),
+                    frames_overwritten: shared.slot.overwritten(),
+                });
+                shared.slot.close();
+                return;
+            }
+            Taken::Empty => {
+                if live {
+                    let output = session.on_quiet(now(last_time));
+                    sink(PipelineMessage::Step {
+                        output: Box::new(output),
+                        meters: meters.record(false),
+                    });
+                }
+            }
+            Taken::Closed => return,
+        }
+        if shared.stop.load(Ordering::Relaxed) {
+            return;
+        }
+    }
+}
