@@ -10,6 +10,7 @@ use clap::ValueEnum;
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
+use crate::geometry::{self, Analysis, Baseline, CameraIntrinsics, Metrics, Thresholds};
 use crate::models::ModelLocator;
 use crate::pose::{BlazePose, FrameMode, LANDMARK_NAMES, LandmarkModel, Pose, PoseEstimator};
 use crate::source::{self, FrameSource};
@@ -31,6 +32,10 @@ pub struct AnalyzeSettings {
     pub fps: f64,
     /// Print timing and memory figures on stderr at the end.
     pub stats: bool,
+    /// Judge every frame against this upright baseline.
+    pub baseline: Option<PathBuf>,
+    /// The camera's horizontal field of view in degrees, when known.
+    pub hfov_deg: Option<f32>,
 }
 
 /// One analysed frame.
@@ -39,6 +44,10 @@ pub struct FrameRow {
     pub frame: u64,
     pub time_s: f64,
     pub pose: Option<Pose>,
+    /// Posture metrics of the pose (absent when nobody is there).
+    pub metrics: Option<Metrics>,
+    /// Deviation and verdict against a baseline, when one was given.
+    pub analysis: Option<Analysis>,
 }
 
 /// Landmarks as a JSON object in model order: `{"nose": [x, y, z, visibility], …}`.
@@ -81,6 +90,15 @@ impl Serialize for FrameRow {
             map.serialize_entry("landmarks", &NamedLandmarks(pose))?;
             map.serialize_entry("world_landmarks", &NamedWorldLandmarks(pose))?;
         }
+        if let Some(metrics) = &self.metrics {
+            map.serialize_entry("metrics", metrics)?;
+        }
+        if let Some(analysis) = &self.analysis {
+            map.serialize_entry("deviation", &analysis.judgement.deviation)?;
+            map.serialize_entry("verdict", &analysis.judgement.verdict)?;
+            map.serialize_entry("verdict_confidence", &analysis.judgement.confidence)?;
+            map.serialize_entry("reason", &analysis.judgement.reason)?;
+        }
         map.end()
     }
 }
@@ -109,7 +127,25 @@ pub fn csv_header() -> String {
             columns.push(format!("world_{name}_{axis}"));
         }
     }
+    for name in CSV_POSTURE_COLUMNS {
+        columns.push(name.to_string());
+    }
     columns.join(",")
+}
+
+/// The posture columns at the end of each CSV row (empty without a person or a baseline).
+const CSV_POSTURE_COLUMNS: [&str; 7] = [
+    "forward_head_deg",
+    "rounded_shoulder_deg",
+    "head_pitch_deg",
+    "deviation_forward_head_deg",
+    "deviation_rounded_shoulder_deg",
+    "deviation_head_pitch_deg",
+    "verdict",
+];
+
+fn cell(value: Option<f32>) -> String {
+    value.map(|value| value.to_string()).unwrap_or_default()
 }
 
 /// One CSV row matching [`csv_header`]; landmark cells are empty when nobody is there.
@@ -136,6 +172,20 @@ pub fn csv_row(row: &FrameRow) -> String {
             1 + LANDMARK_NAMES.len() * 7,
         )),
     }
+    let metrics = row.metrics.as_ref();
+    cells.push(cell(metrics.and_then(|m| m.forward_head_deg)));
+    cells.push(cell(metrics.and_then(|m| m.rounded_shoulder_deg)));
+    cells.push(cell(metrics.and_then(|m| m.head_pitch_deg)));
+    let deviation = row.analysis.as_ref().map(|a| &a.judgement.deviation);
+    cells.push(cell(deviation.and_then(|d| d.forward_head_deg)));
+    cells.push(cell(deviation.and_then(|d| d.rounded_shoulder_deg)));
+    cells.push(cell(deviation.and_then(|d| d.head_pitch_deg)));
+    cells.push(
+        row.analysis
+            .as_ref()
+            .map(|a| a.judgement.verdict.as_str().to_string())
+            .unwrap_or_default(),
+    );
     cells.join(",")
 }
 
@@ -189,10 +239,46 @@ pub struct AnalyzeSummary {
     pub estimate_cpu_ms: f64,
 }
 
+/// How rows get their posture numbers.
+#[derive(Clone, Debug, Default)]
+pub struct PostureContext {
+    pub baseline: Option<Baseline>,
+    pub hfov_deg: Option<f32>,
+    pub thresholds: Thresholds,
+}
+
+impl PostureContext {
+    fn camera_for(&self, pose: &Pose) -> CameraIntrinsics {
+        if let Some(baseline) = &self.baseline {
+            return baseline.camera;
+        }
+        let camera = CameraIntrinsics::new(pose.image_width, pose.image_height);
+        match self.hfov_deg {
+            Some(hfov) => camera.with_hfov(hfov),
+            None => camera,
+        }
+    }
+
+    /// Metrics of the pose, and deviation and verdict when there is a baseline.
+    pub fn evaluate(&self, pose: Option<&Pose>) -> (Option<Metrics>, Option<Analysis>) {
+        match &self.baseline {
+            Some(baseline) => {
+                let analysis = geometry::analyze(pose, baseline, &self.thresholds);
+                (analysis.metrics.clone(), Some(analysis))
+            }
+            None => (
+                pose.map(|pose| geometry::measure(pose, &self.camera_for(pose), None)),
+                None,
+            ),
+        }
+    }
+}
+
 /// Runs `estimator` over every frame of `source`, handing each row to `sink`.
 pub fn analyze_frames(
     source: &mut dyn FrameSource,
     estimator: &mut dyn PoseEstimator,
+    posture: &PostureContext,
     mut sink: impl FnMut(&FrameRow) -> anyhow::Result<()>,
 ) -> anyhow::Result<AnalyzeSummary> {
     let mut summary = AnalyzeSummary::default();
@@ -208,10 +294,13 @@ pub fn analyze_frames(
             (crate::cost::process_cpu_time().saturating_sub(cpu_start)).as_secs_f64() * 1e3;
         summary.frames += 1;
         summary.frames_with_person += u64::from(pose.is_some());
+        let (metrics, analysis) = posture.evaluate(pose.as_ref());
         sink(&FrameRow {
             frame: frame.index,
             time_s: frame.time_s,
             pose,
+            metrics,
+            analysis,
         })?;
     }
     summary.skipped_frames = source.skipped_frames();
@@ -231,6 +320,16 @@ pub fn frame_mode_for(input: &Path, source: &dyn FrameSource) -> FrameMode {
 
 /// The `analyze` command.
 pub fn run(settings: &AnalyzeSettings, locator: &ModelLocator) -> anyhow::Result<AnalyzeSummary> {
+    let baseline = settings
+        .baseline
+        .as_deref()
+        .map(Baseline::load)
+        .transpose()?;
+    let posture = PostureContext {
+        baseline,
+        hfov_deg: settings.hfov_deg,
+        thresholds: Thresholds::default(),
+    };
     let mut source = source::open_path(&settings.input, settings.fps)?;
     let mode = frame_mode_for(&settings.input, source.as_ref());
     let mut estimator = BlazePose::new(locator, settings.model, mode)?;
@@ -244,7 +343,7 @@ pub fn run(settings: &AnalyzeSettings, locator: &ModelLocator) -> anyhow::Result
     };
     let mut writer = RowWriter::new(output, settings.format);
     let progress = progress_bar(source.frame_count_hint());
-    let summary = analyze_frames(source.as_mut(), &mut estimator, |row| {
+    let summary = analyze_frames(source.as_mut(), &mut estimator, &posture, |row| {
         progress.inc(1);
         writer.write(row).context("cannot write the output")?;
         Ok(())

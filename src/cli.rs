@@ -32,6 +32,9 @@ pub enum Command {
     /// Estimate the pose in every frame of an image, a folder of images or a video, and print
     /// one row per frame.
     Analyze(AnalyzeArgs),
+    /// Record your upright baseline from a photo, photos or a short video of you sitting
+    /// upright; prints every quality check and saves the baseline as JSON.
+    Calibrate(CalibrateArgs),
     /// Check that ONNX Runtime loads and every model is present and intact.
     Check,
     /// List the cameras with their index, name and supported formats.
@@ -74,6 +77,31 @@ pub struct AnalyzeArgs {
     /// Print timing and memory figures as one JSON line on stderr at the end (for benchmarks).
     #[arg(long)]
     pub stats: bool,
+    /// Judge each frame against this upright baseline (from `plumbline calibrate`): adds
+    /// `deviation` and `verdict` to every row.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// The camera's horizontal field of view in degrees, if known (enables the screen distance).
+    #[arg(long, value_name = "DEGREES")]
+    pub hfov: Option<f32>,
+}
+
+#[derive(Debug, Args)]
+pub struct CalibrateArgs {
+    /// A photo, a folder of photos or a video (a few seconds) of you sitting upright.
+    pub input: PathBuf,
+    /// Where to save the baseline (JSON).
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Landmark model used to find the pose.
+    #[arg(long, value_enum, default_value = "lite")]
+    pub model: ModelChoice,
+    /// Frame rate assumed for a folder of images.
+    #[arg(long, default_value_t = 1.0, value_name = "FPS")]
+    pub fps: f64,
+    /// The camera's horizontal field of view in degrees, if known.
+    #[arg(long, value_name = "DEGREES")]
+    pub hfov: Option<f32>,
 }
 
 /// Runs the parsed command line.
@@ -93,10 +121,22 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 out: args.out,
                 fps: args.fps,
                 stats: args.stats,
+                baseline: args.baseline,
+                hfov_deg: args.hfov,
             };
             analyze::run(&settings, &locator)?;
             Ok(ExitCode::SUCCESS)
         }
+        Some(Command::Calibrate(args)) => crate::calibrate::run(
+            &crate::calibrate::CalibrateSettings {
+                input: args.input,
+                out: args.out,
+                model: args.model.into(),
+                fps: args.fps,
+                hfov_deg: args.hfov,
+            },
+            &locator,
+        ),
         Some(Command::Check) => check(&locator),
         Some(Command::Devices) => devices(),
         None => {

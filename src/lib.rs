@@ -5,6 +5,7 @@
 
 pub mod analyze;
 pub mod app;
+pub mod calibrate;
 pub mod camera;
 pub mod cli;
 pub mod coach;

@@ -362,6 +362,18 @@ pub fn calibrate_with_report(
     frames: &[Option<Pose>],
     camera: &CameraIntrinsics,
 ) -> (CalibrationReport, Result<Baseline, CalibrationError>) {
+    calibrate_needing(frames, camera, MIN_CALIBRATION_FRAMES)
+}
+
+/// Like [`calibrate_with_report`], with the number of frames needed given: 1 for a single
+/// photograph of the user sitting upright (no motion check is possible then; a few seconds of
+/// video give a steadier baseline).
+pub fn calibrate_needing(
+    frames: &[Option<Pose>],
+    camera: &CameraIntrinsics,
+    need: usize,
+) -> (CalibrationReport, Result<Baseline, CalibrationError>) {
+    let need = need.max(1);
     let poses: Vec<&Pose> = frames.iter().flatten().collect();
     let mut report = CalibrationReport {
         frames: frames.len(),
@@ -378,7 +390,6 @@ pub fn calibrate_with_report(
         };
 
     // Frames and presence.
-    let need = MIN_CALIBRATION_FRAMES;
     let enough = poses.len() >= need;
     record(
         &mut report,

@@ -17,7 +17,7 @@ mod metrics;
 
 pub use calibration::{
     BASELINE_VERSION, Baseline, BaselineFileError, CalibrationError, CalibrationReport, Edge, Gate,
-    GateResult, Reference, SubjectPlacement, calibrate, calibrate_with_report,
+    GateResult, Reference, SubjectPlacement, calibrate, calibrate_needing, calibrate_with_report,
 };
 pub use camera::CameraIntrinsics;
 pub use head::HeadPoint;

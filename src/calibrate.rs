@@ -1,0 +1,126 @@
+//! `plumbline calibrate`: the user's upright baseline from a photo, photos or a short video,
+//! with every quality gate printed and a clear reason when it fails.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+
+use crate::analyze::frame_mode_for;
+use crate::geometry::{
+    self, Baseline, CalibrationReport, CameraIntrinsics, constants::MIN_CALIBRATION_FRAMES,
+};
+use crate::models::ModelLocator;
+use crate::pose::{BlazePose, LandmarkModel, PoseEstimator};
+use crate::source;
+
+/// Validated settings of one `calibrate` run.
+#[derive(Clone, Debug)]
+pub struct CalibrateSettings {
+    pub input: PathBuf,
+    pub out: PathBuf,
+    pub model: LandmarkModel,
+    pub fps: f64,
+    pub hfov_deg: Option<f32>,
+}
+
+/// Exit code of a calibration refused by a quality gate (distinct from errors, which exit 1).
+pub const GATE_FAILED: u8 = 2;
+
+/// The report as lines for the terminal: one per gate, ✔ or ✘, with what was measured.
+pub fn render_report(report: &CalibrationReport) -> String {
+    let mut text = format!(
+        "{} frames, {} with a person{}\n",
+        report.frames,
+        report.frames_with_person,
+        report
+            .view
+            .map(|view| format!(", {} view", view.as_str()))
+            .unwrap_or_default()
+    );
+    for gate in &report.gates {
+        let mark = if gate.passed { "✔" } else { "✘" };
+        text.push_str(&format!("  {mark} {}\n", gate.message));
+    }
+    text
+}
+
+fn degrees(value: Option<f32>) -> String {
+    value.map_or_else(|| "—".to_string(), |value| format!("{value:.1}°"))
+}
+
+/// A short summary of a baseline for the terminal and the app.
+pub fn summarize(baseline: &Baseline) -> Vec<(String, String)> {
+    let metrics = &baseline.metrics;
+    vec![
+        ("View".to_string(), baseline.view.as_str().to_string()),
+        ("Frames used".to_string(), baseline.frames_used.to_string()),
+        (
+            "Resolution".to_string(),
+            format!("{}×{}", baseline.image_width, baseline.image_height),
+        ),
+        (
+            "Position in frame".to_string(),
+            format!(
+                "shoulders at {:.0} % across, {:.0} % down; shoulder width {:.0} % of the frame",
+                baseline.subject.x * 100.0,
+                baseline.subject.y * 100.0,
+                baseline.subject.size * 100.0
+            ),
+        ),
+        (
+            "Head forward (ear over shoulder)".to_string(),
+            degrees(metrics.forward_head_deg),
+        ),
+        ("Head pitch".to_string(), degrees(metrics.head_pitch_deg)),
+        ("Head tilt".to_string(), degrees(metrics.head_roll_deg)),
+        (
+            "Shoulder tilt".to_string(),
+            degrees(metrics.shoulder_roll_deg),
+        ),
+    ]
+}
+
+/// The `calibrate` command.
+pub fn run(settings: &CalibrateSettings, locator: &ModelLocator) -> anyhow::Result<ExitCode> {
+    let mut frames = source::open_path(&settings.input, settings.fps)?;
+    let mode = frame_mode_for(&settings.input, frames.as_ref());
+    let mut estimator = BlazePose::new(locator, settings.model, mode)?;
+    let mut poses = Vec::new();
+    let mut size = None;
+    while let Some(frame) = frames.next_frame()? {
+        size.get_or_insert((frame.image.width(), frame.image.height()));
+        poses.push(estimator.estimate(&frame.image, frame.time_s)?);
+    }
+    let (width, height) =
+        size.with_context(|| format!("{} holds no frame", settings.input.display()))?;
+    let mut camera = CameraIntrinsics::new(width, height);
+    if let Some(hfov) = settings.hfov_deg {
+        camera = camera.with_hfov(hfov);
+    }
+    // A single photo cannot show motion; it is accepted on its own.
+    let need = if poses.len() == 1 {
+        1
+    } else {
+        MIN_CALIBRATION_FRAMES
+    };
+    let (report, result) = geometry::calibrate_needing(&poses, &camera, need);
+    let mut stdout = std::io::stdout().lock();
+    write!(stdout, "{}", render_report(&report))?;
+    match result {
+        Ok(baseline) => {
+            baseline.save(&settings.out)?;
+            writeln!(stdout, "Baseline saved to {}", settings.out.display())?;
+            for (label, value) in summarize(&baseline) {
+                writeln!(stdout, "  {label}: {value}")?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(error) => {
+            drop(stdout);
+            eprintln!("plumbline: calibration failed: {error}");
+            Ok(ExitCode::from(GATE_FAILED))
+        }
+    }
+}

@@ -1,0 +1,170 @@
+//! `calibrate` and `analyze --baseline` on the real fixtures: every number finite and plausible,
+//! failures with a reason and a non-zero exit.
+
+mod support;
+
+use serde_json::Value;
+use support::{fixture, plumbline, run};
+
+fn rows(stdout: &str) -> Vec<Value> {
+    stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("each row is JSON"))
+        .collect()
+}
+
+/// Every number in `value` (recursively) is finite; nulls are allowed.
+fn assert_finite(value: &Value, path: &str) {
+    match value {
+        Value::Number(number) => {
+            let number = number.as_f64().expect("f64");
+            assert!(number.is_finite(), "{path} = {number}");
+        }
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .for_each(|(index, item)| assert_finite(item, &format!("{path}[{index}]"))),
+        Value::Object(map) => map
+            .iter()
+            .for_each(|(key, item)| assert_finite(item, &format!("{path}.{key}"))),
+        _ => {}
+    }
+}
+
+fn number(value: &Value, key: &str) -> Option<f64> {
+    value.get(key).and_then(Value::as_f64)
+}
+
+#[test]
+fn calibrate_on_the_portrait_then_analyze_it_against_itself() -> std::io::Result<()> {
+    let folder = tempfile::tempdir()?;
+    let baseline = folder.path().join("baseline.json");
+    let (output, stdout, stderr) = run(plumbline()
+        .arg("calibrate")
+        .arg(fixture("grace_hopper.jpg"))
+        .arg("--out")
+        .arg(&baseline));
+    assert!(output.status.success(), "{stdout}\n{stderr}");
+    assert!(stdout.contains("✔"), "{stdout}");
+    assert!(!stdout.contains("✘"), "{stdout}");
+    let saved: Value = serde_json::from_str(&std::fs::read_to_string(&baseline)?).expect("JSON");
+    assert_eq!(saved["version"], 1);
+    assert_eq!(saved["image_width"], 512);
+
+    let (output, stdout, stderr) = run(plumbline()
+        .arg("analyze")
+        .arg(fixture("grace_hopper.jpg"))
+        .arg("--baseline")
+        .arg(&baseline));
+    assert!(output.status.success(), "{stderr}");
+    let rows = rows(&stdout);
+    assert_eq!(rows.len(), 1);
+    let row = &rows[0];
+    assert_finite(row, "row");
+    // Against its own baseline the portrait deviates by nothing.
+    for key in ["forward_head_deg", "rounded_shoulder_deg", "head_pitch_deg"] {
+        let deviation = number(&row["deviation"], key).unwrap_or(0.0);
+        assert!(deviation.abs() < 0.5, "{key} deviates by {deviation}");
+    }
+    let verdict = row["verdict"].as_str().expect("verdict");
+    assert!(
+        ["upright", "low_confidence"].contains(&verdict),
+        "the baseline itself judged {verdict}"
+    );
+    // Plausible absolute values for an upright sitter facing the camera.
+    let metrics = &row["metrics"];
+    assert_eq!(metrics["view"], "front");
+    let head_roll = number(metrics, "head_roll_deg").expect("head roll");
+    assert!(head_roll.abs() < 20.0, "{head_roll}");
+    Ok(())
+}
+
+#[test]
+fn analyze_without_baseline_carries_metrics_only() {
+    let (output, stdout, stderr) = run(plumbline().arg("analyze").arg(fixture("grace_hopper.jpg")));
+    assert!(output.status.success(), "{stderr}");
+    let row = &rows(&stdout)[0];
+    assert!(row.get("metrics").is_some());
+    assert!(row.get("deviation").is_none());
+    assert!(row.get("verdict").is_none());
+    assert_finite(row, "row");
+}
+
+#[test]
+fn calibrate_and_analyze_the_video() -> std::io::Result<()> {
+    let folder = tempfile::tempdir()?;
+    let baseline = folder.path().join("baseline.json");
+    let (output, stdout, stderr) = run(plumbline()
+        .arg("calibrate")
+        .arg(fixture("carphone.mp4"))
+        .arg("--out")
+        .arg(&baseline));
+    // The man in the car moves and talks: calibration may be refused, but only by a named gate.
+    if !output.status.success() {
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        assert!(stdout.contains("✘"), "{stdout}");
+        assert!(stderr.contains("calibration failed"), "{stderr}");
+        return Ok(());
+    }
+    let (output, stdout, stderr) = run(plumbline()
+        .args(["analyze", "--format", "jsonl"])
+        .arg(fixture("carphone.mp4"))
+        .arg("--baseline")
+        .arg(&baseline));
+    assert!(output.status.success(), "{stderr}");
+    let rows = rows(&stdout);
+    assert_eq!(rows.len(), 120);
+    for row in &rows {
+        assert_finite(row, "row");
+        assert!(row["verdict"].is_string());
+        if let Some(forward) = number(&row["metrics"], "forward_head_deg") {
+            assert!((-60.0..60.0).contains(&forward), "{forward}");
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn calibrating_on_an_empty_scene_fails_with_the_gate_and_what_to_do() -> std::io::Result<()> {
+    let folder = tempfile::tempdir()?;
+    let grey = folder.path().join("grey.png");
+    image::RgbImage::from_pixel(320, 240, image::Rgb([128, 128, 128]))
+        .save(&grey)
+        .expect("writes a test image");
+    let baseline = folder.path().join("baseline.json");
+    let (output, stdout, stderr) = run(plumbline()
+        .arg("calibrate")
+        .arg(&grey)
+        .arg("--out")
+        .arg(&baseline));
+    assert_eq!(output.status.code(), Some(2), "{stdout}\n{stderr}");
+    assert!(stdout.contains("✘"), "{stdout}");
+    assert!(stderr.contains("calibration failed"), "{stderr}");
+    assert!(!baseline.exists());
+    Ok(())
+}
+
+#[test]
+fn csv_rows_carry_the_verdict_column() -> std::io::Result<()> {
+    let folder = tempfile::tempdir()?;
+    let baseline = folder.path().join("baseline.json");
+    let (output, _, stderr) = run(plumbline()
+        .arg("calibrate")
+        .arg(fixture("grace_hopper.jpg"))
+        .arg("--out")
+        .arg(&baseline));
+    assert!(output.status.success(), "{stderr}");
+    let (output, stdout, stderr) = run(plumbline()
+        .args(["analyze", "--format", "csv"])
+        .arg(fixture("grace_hopper.jpg"))
+        .arg("--baseline")
+        .arg(&baseline));
+    assert!(output.status.success(), "{stderr}");
+    let mut lines = stdout.lines();
+    let header: Vec<&str> = lines.next().expect("header").split(',').collect();
+    let row: Vec<&str> = lines.next().expect("row").split(',').collect();
+    assert_eq!(header.len(), row.len());
+    assert_eq!(header.last(), Some(&"verdict"));
+    assert!(!row.last().expect("cell").is_empty());
+    Ok(())
+}
