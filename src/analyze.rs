@@ -264,7 +264,7 @@ impl PostureContext {
         match &self.baseline {
             Some(baseline) => {
                 let analysis = geometry::analyze(pose, baseline, &self.thresholds);
-                (analysis.metrics.clone(), Some(analysis))
+                (analysis.metrics, Some(analysis))
             }
             None => (
                 pose.map(|pose| geometry::measure(pose, &self.camera_for(pose), None)),
