@@ -35,6 +35,9 @@ pub enum Command {
     /// Record your upright baseline from a photo, photos or a short video of you sitting
     /// upright; prints every quality check and saves the baseline as JSON.
     Calibrate(CalibrateArgs),
+    /// Monitor posture without a window, on a video or a camera, printing one JSON line per
+    /// state change, prompt, break and snooze event.
+    Monitor(MonitorArgs),
     /// Check that ONNX Runtime loads and every model is present and intact.
     Check,
     /// List the cameras with their index, name and supported formats.
@@ -84,6 +87,31 @@ pub struct AnalyzeArgs {
     /// The camera's horizontal field of view in degrees, if known (enables the screen distance).
     #[arg(long, value_name = "DEGREES")]
     pub hfov: Option<f32>,
+}
+
+#[derive(Debug, Args)]
+pub struct MonitorArgs {
+    /// A video file, a folder of images, or `camera`, `camera:N`, `camera:NAME`.
+    pub input: String,
+    /// The upright baseline to judge against (from `plumbline calibrate`).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: PathBuf,
+    /// Wall-clock time of the first frame (unix seconds or 2026-11-22T09:00:00+01:00): adds
+    /// an absolute `at` to every line.
+    #[arg(long, value_name = "TIME")]
+    pub start: Option<String>,
+    /// Play a file at its own pace (`realtime`, like a camera) or as fast as possible.
+    #[arg(long, value_enum, default_value = "max")]
+    pub speed: crate::pipeline::Speed,
+    /// Landmark model.
+    #[arg(long, value_enum, default_value = "lite")]
+    pub model: ModelChoice,
+    /// Base analysis rate in frames per second (faster while drifting, slower when steady).
+    #[arg(long, value_name = "FPS")]
+    pub analysis_fps: Option<f32>,
+    /// Seconds a posture fault must last before a prompt.
+    #[arg(long, value_name = "SECONDS")]
+    pub prompt_delay: Option<u32>,
 }
 
 #[derive(Debug, Args)]
@@ -137,6 +165,42 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             },
             &locator,
         ),
+        Some(Command::Monitor(args)) => {
+            let start_unix_s = args
+                .start
+                .as_deref()
+                .map(crate::headless::parse_start)
+                .transpose()
+                .map_err(anyhow::Error::msg)?;
+            let mut settings = crate::settings::Settings::default();
+            if let Some(fps) = args.analysis_fps {
+                settings.analysis_fps = fps;
+            }
+            if let Some(delay) = args.prompt_delay {
+                settings.prompt_delay_s = delay;
+            }
+            let issues = settings.validate();
+            anyhow::ensure!(
+                issues.is_empty(),
+                "invalid option: {}",
+                issues
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            );
+            crate::headless::run(
+                &crate::headless::MonitorSettings {
+                    input: args.input,
+                    baseline: args.baseline,
+                    start_unix_s,
+                    speed: args.speed,
+                    model: args.model.into(),
+                    settings,
+                },
+                &locator,
+            )
+        }
         Some(Command::Check) => check(&locator),
         Some(Command::Devices) => devices(),
         None => {

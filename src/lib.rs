@@ -11,6 +11,7 @@ pub mod cli;
 pub mod coach;
 pub mod cost;
 pub mod geometry;
+pub mod headless;
 pub mod models;
 pub mod monitor;
 pub mod pipeline;
