@@ -188,6 +188,12 @@ impl Settings {
         }
     }
 
+    /// The saved upright baseline: `baseline.json` in the user's config directory.
+    pub fn default_baseline_path() -> Option<PathBuf> {
+        directories::ProjectDirs::from("", "", "plumbline")
+            .map(|dirs| dirs.config_dir().join("baseline.json"))
+    }
+
     /// The default settings file: `settings.toml` in the user's config directory.
     pub fn default_path() -> Option<PathBuf> {
         directories::ProjectDirs::from("", "", "plumbline")

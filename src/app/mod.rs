@@ -2,6 +2,7 @@
 //! cameras are present; the live view, calibration and prompts build on this window.
 
 pub mod backend;
+pub mod live;
 
 use std::sync::mpsc;
 

@@ -136,6 +136,24 @@ pub trait CameraDevice: Send {
     fn describe(&self) -> String;
 }
 
+impl CameraDevice for Box<dyn CameraDevice> {
+    fn open(&mut self) -> Result<(), CameraFault> {
+        (**self).open()
+    }
+    fn grab(&mut self) -> Result<RgbImage, CameraFault> {
+        (**self).grab()
+    }
+    fn skip(&mut self) -> Result<(), CameraFault> {
+        (**self).skip()
+    }
+    fn close(&mut self) {
+        (**self).close()
+    }
+    fn describe(&self) -> String {
+        (**self).describe()
+    }
+}
+
 /// First wait before reopening a failed camera.
 pub const FIRST_RETRY_S: f64 = 2.0;
 /// Longest wait between attempts (the back-off doubles up to this).

@@ -8,21 +8,34 @@ use std::sync::{Arc, mpsc};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use crate::camera::{CameraFault, CameraPoll, CameraSettings, CameraSupervisor, NokhwaCamera};
+use crate::camera::{
+    CameraDevice, CameraFault, CameraPoll, CameraSettings, CameraSupervisor, NokhwaCamera,
+};
 use crate::source::{self, Frame};
 
 use super::handoff::{Item, Slot, Taken};
 use super::session::{Session, SessionCommand, SessionCounters, StepOutput};
 
 /// Where frames come from.
-#[derive(Clone, Debug)]
 pub enum LiveInput {
     Camera(CameraSettings),
+    /// Any camera device (tests use a scripted fake).
+    Device(Box<dyn CameraDevice>),
     File {
         path: PathBuf,
         speed: Speed,
         fps_for_images: f64,
     },
+}
+
+impl std::fmt::Debug for LiveInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LiveInput::Camera(settings) => write!(f, "Camera({settings:?})"),
+            LiveInput::Device(device) => write!(f, "Device({})", device.describe()),
+            LiveInput::File { path, speed, .. } => write!(f, "File({}, {speed:?})", path.display()),
+        }
+    }
 }
 
 /// How fast a file is played.
@@ -136,14 +149,21 @@ pub fn spawn(
         next_due: AtomicU64::new(0f64.to_bits()),
     });
     let start = Instant::now();
-    let live = matches!(input, LiveInput::Camera(_));
+    let live = !matches!(input, LiveInput::File { .. });
     let (commands, command_receiver) = mpsc::channel();
 
     let capture_shared = Arc::clone(&shared);
     let capture = std::thread::Builder::new()
         .name("plumbline-capture".to_string())
         .spawn(move || match input {
-            LiveInput::Camera(settings) => capture_camera(settings, &capture_shared, start),
+            LiveInput::Camera(settings) => capture_camera(
+                CameraSupervisor::new(NokhwaCamera::new(settings)),
+                &capture_shared,
+                start,
+            ),
+            LiveInput::Device(device) => {
+                capture_camera(CameraSupervisor::new(device), &capture_shared, start)
+            }
             LiveInput::File {
                 path,
                 speed,
@@ -183,8 +203,11 @@ fn nap(shared: &Shared, duration: Duration) {
     }
 }
 
-fn capture_camera(settings: CameraSettings, shared: &Shared, start: Instant) {
-    let mut supervisor = CameraSupervisor::new(NokhwaCamera::new(settings));
+fn capture_camera<D: CameraDevice>(
+    mut supervisor: CameraSupervisor<D>,
+    shared: &Shared,
+    start: Instant,
+) {
     let mut index = 0;
     while !shared.stop.load(Ordering::Relaxed) {
         if !shared.camera_wanted.load(Ordering::Relaxed) {

@@ -1,0 +1,237 @@
+//! The real backend behind the window: the monitoring pipeline on the camera (or a video given
+//! with `--source`), its results turned into [`Update`]s for the UI. Runs entirely on the
+//! pipeline's worker threads; the UI thread only reads a channel.
+
+use std::path::PathBuf;
+use std::sync::mpsc;
+
+use super::backend::{Backend, CalibrationUpdate, Command, LiveUpdate, Update};
+use crate::camera::{CameraSelector, CameraSettings};
+use crate::geometry::Baseline;
+use crate::headless::build_session;
+use crate::models::ModelLocator;
+use crate::pipeline::{
+    CalibrationProgress, LiveInput, PipelineCommand, PipelineHandle, PipelineMessage,
+    SessionCommand, Speed, StepOutput, spawn,
+};
+use crate::pose::FrameMode;
+use crate::settings::Settings;
+use crate::verdict::Verdict;
+
+/// Starts monitoring and returns the backend the UI talks to.
+pub fn spawn_backend(
+    locator: ModelLocator,
+    settings: Settings,
+    source: Option<PathBuf>,
+    context: egui::Context,
+) -> Box<dyn Backend> {
+    let (sender, updates) = mpsc::channel();
+    let mut backend = LiveBackend {
+        locator,
+        settings,
+        source,
+        context,
+        sender,
+        updates,
+        pipeline: None,
+    };
+    backend.start();
+    Box::new(backend)
+}
+
+struct LiveBackend {
+    locator: ModelLocator,
+    settings: Settings,
+    source: Option<PathBuf>,
+    context: egui::Context,
+    sender: mpsc::Sender<Update>,
+    updates: mpsc::Receiver<Update>,
+    pipeline: Option<PipelineHandle>,
+}
+
+/// The saved baseline, if there is a usable one. A damaged file is reported and ignored (the
+/// user calibrates again); it is not deleted.
+fn saved_baseline(sender: &mpsc::Sender<Update>) -> Option<Baseline> {
+    let path = Settings::default_baseline_path()?;
+    if !path.exists() {
+        return None;
+    }
+    match Baseline::load(&path) {
+        Ok(baseline) => Some(baseline),
+        Err(error) => {
+            let _ = sender.send(Update::Calibration(CalibrationUpdate::Failed {
+                reasons: vec![format!(
+                    "The saved baseline could not be used ({error}). Please calibrate again."
+                )],
+            }));
+            None
+        }
+    }
+}
+
+impl LiveBackend {
+    fn input(&self) -> LiveInput {
+        match &self.source {
+            Some(path) => LiveInput::File {
+                path: path.clone(),
+                speed: Speed::Realtime,
+                fps_for_images: 1.0,
+            },
+            None => LiveInput::Camera(CameraSettings {
+                selector: CameraSelector::parse(&self.settings.camera),
+                width: self.settings.resolution[0],
+                height: self.settings.resolution[1],
+                fps: 30,
+            }),
+        }
+    }
+
+    fn start(&mut self) {
+        self.pipeline = None;
+        let baseline = saved_baseline(&self.sender);
+        let session = match build_session(
+            &self.locator,
+            &self.settings,
+            self.settings.model,
+            FrameMode::Video,
+            baseline,
+            Settings::default_baseline_path(),
+            self.settings.show_camera_image,
+        ) {
+            Ok(session) => session,
+            Err(error) => {
+                self.fatal(format!("{error:#}"));
+                return;
+            }
+        };
+        let sender = self.sender.clone();
+        let context = self.context.clone();
+        let mut camera_message: Option<String> = None;
+        match spawn(self.input(), session, move |message| {
+            for mut update in updates_of(message) {
+                // Keep the camera's message on every update while the fault lasts.
+                if let Update::Live(live) = &mut update {
+                    if live.camera_message.is_some() {
+                        camera_message.clone_from(&live.camera_message);
+                    } else if live.status.camera_fault.is_some() {
+                        live.camera_message.clone_from(&camera_message);
+                    } else {
+                        camera_message = None;
+                    }
+                }
+                // The UI went away: nothing to do with the update.
+                let _ = sender.send(update);
+            }
+            context.request_repaint();
+        }) {
+            Ok(handle) => self.pipeline = Some(handle),
+            Err(error) => self.fatal(format!("monitoring could not start its threads: {error}")),
+        }
+    }
+
+    fn fatal(&self, message: String) {
+        let _ = self.sender.send(Update::Fatal(message));
+        self.context.request_repaint();
+    }
+
+    fn to_pipeline(&self, command: PipelineCommand) {
+        if let Some(pipeline) = &self.pipeline {
+            pipeline.send(command);
+        }
+    }
+}
+
+impl Backend for LiveBackend {
+    fn send(&mut self, command: Command) {
+        let session = |command| PipelineCommand::Session(command);
+        match command {
+            Command::Pause => self.to_pipeline(session(SessionCommand::Pause)),
+            Command::Resume => self.to_pipeline(session(SessionCommand::Resume)),
+            Command::Snooze { minutes } => {
+                self.to_pipeline(session(SessionCommand::Snooze { minutes }))
+            }
+            Command::StartCalibration => {
+                self.to_pipeline(session(SessionCommand::StartCalibration))
+            }
+            Command::CancelCalibration => {
+                self.to_pipeline(session(SessionCommand::CancelCalibration))
+            }
+            Command::PromptDone => self.to_pipeline(session(SessionCommand::PromptDone)),
+            Command::PromptDismissed => self.to_pipeline(session(SessionCommand::PromptDismissed)),
+            Command::RetryCamera => {
+                if self.pipeline.is_some() {
+                    self.to_pipeline(PipelineCommand::RetryCamera);
+                } else {
+                    self.start();
+                }
+            }
+            Command::ApplySettings(settings) => {
+                self.settings = *settings;
+                self.start();
+            }
+            Command::Shutdown => self.pipeline = None,
+        }
+    }
+
+    fn try_recv(&mut self) -> Option<Update> {
+        self.updates.try_recv().ok()
+    }
+}
+
+/// The UI's updates for one pipeline message.
+fn updates_of(message: PipelineMessage) -> Vec<Update> {
+    match message {
+        PipelineMessage::Step { output, meters } => {
+            let mut updates = Vec::new();
+            if let Some(progress) = &output.calibration {
+                updates.push(Update::Calibration(calibration_update(progress)));
+            }
+            updates.push(Update::Live(Box::new(live_update(*output, meters.analysis_fps, meters.cpu_share))));
+            updates
+        }
+        PipelineMessage::Finished { .. } => vec![Update::Fatal(
+            "The video has ended. Start plumbline again to watch it once more, or run it on the camera.".to_string(),
+        )],
+        PipelineMessage::Failed(reason) => vec![Update::Fatal(reason)],
+    }
+}
+
+fn calibration_update(progress: &CalibrationProgress) -> CalibrationUpdate {
+    match progress {
+        CalibrationProgress::Collecting { progress, feedback } => CalibrationUpdate::Collecting {
+            progress: *progress,
+            feedback: feedback.clone(),
+        },
+        CalibrationProgress::Succeeded { baseline } => CalibrationUpdate::Succeeded {
+            summary: crate::calibrate::summarize(baseline),
+        },
+        CalibrationProgress::Failed { reasons } => CalibrationUpdate::Failed {
+            reasons: reasons.clone(),
+        },
+    }
+}
+
+fn live_update(output: StepOutput, analysis_fps: f32, cpu_share: f32) -> LiveUpdate {
+    let deviation = output.analysis.as_ref().map(|a| &a.judgement.deviation);
+    let verdict = match (&output.analysis, &output.pose) {
+        (Some(analysis), _) => analysis.judgement.verdict,
+        (None, None) => Verdict::NoPerson,
+        (None, Some(_)) => Verdict::LowConfidence,
+    };
+    LiveUpdate {
+        time_s: output.time_s,
+        preview: output.preview,
+        pose: output.pose,
+        frame_size: output.frame_size,
+        verdict,
+        forward_head_dev_deg: deviation.and_then(|d| d.forward_head_deg),
+        rounded_shoulder_dev_deg: deviation.and_then(|d| d.rounded_shoulder_deg),
+        head_pitch_dev_deg: deviation.and_then(|d| d.head_pitch_deg),
+        status: output.status,
+        events: output.events,
+        prompt: output.prompt,
+        analysis_fps,
+        cpu_share,
+        camera_message: output.camera_fault.as_ref().map(ToString::to_string),
+    }
+}
