@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use crate::camera::{
     CameraDevice, CameraFault, CameraPoll, CameraSettings, CameraSupervisor, NokhwaCamera,
 };
-use crate::source::{self, Frame};
+use crate::source::{self, Frame, FrameSource};
 
 use super::handoff::{Item, Slot, Taken};
 use super::session::{Session, SessionCommand, SessionCounters, StepOutput};
@@ -21,6 +21,11 @@ pub enum LiveInput {
     Camera(CameraSettings),
     /// Any camera device (tests use a scripted fake).
     Device(Box<dyn CameraDevice>),
+    /// Any frame source (benchmarks replay a video many times).
+    Source {
+        source: Box<dyn FrameSource>,
+        speed: Speed,
+    },
     File {
         path: PathBuf,
         speed: Speed,
@@ -34,6 +39,9 @@ impl std::fmt::Debug for LiveInput {
             LiveInput::Camera(settings) => write!(f, "Camera({settings:?})"),
             LiveInput::Device(device) => write!(f, "Device({})", device.describe()),
             LiveInput::File { path, speed, .. } => write!(f, "File({}, {speed:?})", path.display()),
+            LiveInput::Source { source, speed } => {
+                write!(f, "Source({}, {speed:?})", source.describe())
+            }
         }
     }
 }
@@ -149,7 +157,7 @@ pub fn spawn(
         next_due: AtomicU64::new(0f64.to_bits()),
     });
     let start = Instant::now();
-    let live = !matches!(input, LiveInput::File { .. });
+    let live = matches!(input, LiveInput::Camera(_) | LiveInput::Device(_));
     let (commands, command_receiver) = mpsc::channel();
 
     let capture_shared = Arc::clone(&shared);
@@ -168,7 +176,16 @@ pub fn spawn(
                 path,
                 speed,
                 fps_for_images,
-            } => capture_file(&path, speed, fps_for_images, &capture_shared),
+            } => match source::open_path(&path, fps_for_images) {
+                Ok(frames) => play(frames, speed, &capture_shared),
+                Err(error) => {
+                    capture_shared
+                        .slot
+                        .put_newest(Item::Fault(CameraFault::Other(error.to_string())));
+                    capture_shared.slot.put_waiting(Item::End);
+                }
+            },
+            LiveInput::Source { source, speed } => play(source, speed, &capture_shared),
         })?;
 
     let analysis_shared = Arc::clone(&shared);
@@ -241,17 +258,7 @@ fn capture_camera<D: CameraDevice>(
     }
 }
 
-fn capture_file(path: &std::path::Path, speed: Speed, fps_for_images: f64, shared: &Shared) {
-    let mut frames = match source::open_path(path, fps_for_images) {
-        Ok(frames) => frames,
-        Err(error) => {
-            shared
-                .slot
-                .put_newest(Item::Fault(CameraFault::Other(error.to_string())));
-            shared.slot.put_waiting(Item::End);
-            return;
-        }
-    };
+fn play(mut frames: Box<dyn FrameSource>, speed: Speed, shared: &Shared) {
     let started = Instant::now();
     let mut first_time = None;
     while !shared.stop.load(Ordering::Relaxed) {

@@ -200,6 +200,11 @@ impl Session {
             .control(time_s, Control::CalibrationFinished { subject })
     }
 
+    /// Turns the reuse of unchanged frames on or off (benchmarks compare both).
+    pub fn set_skip_unchanged(&mut self, skip: bool) {
+        self.settings.skip_unchanged = skip;
+    }
+
     pub fn counters(&self) -> SessionCounters {
         self.counters
     }
