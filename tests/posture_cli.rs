@@ -168,3 +168,56 @@ fn csv_rows_carry_the_verdict_column() -> std::io::Result<()> {
     assert!(!row.last().expect("cell").is_empty());
     Ok(())
 }
+
+#[test]
+fn monitor_prints_events_as_json_lines_on_the_video() -> std::io::Result<()> {
+    let folder = tempfile::tempdir()?;
+    let baseline = folder.path().join("baseline.json");
+    let (output, _, stderr) = run(plumbline()
+        .arg("calibrate")
+        .arg(fixture("grace_hopper.jpg"))
+        .arg("--out")
+        .arg(&baseline));
+    assert!(output.status.success(), "{stderr}");
+    let (output, stdout, stderr) = run(plumbline()
+        .arg("monitor")
+        .arg(fixture("carphone.mp4"))
+        .arg("--baseline")
+        .arg(&baseline)
+        .args([
+            "--start",
+            "2026-11-22T09:00:00+01:00",
+            "--prompt-delay",
+            "5",
+        ]));
+    assert!(output.status.success(), "{stderr}");
+    let lines = rows(&stdout);
+    let last = lines.last().expect("a finished line");
+    assert_eq!(last["event"], "finished");
+    assert_eq!(last["frames"], 120);
+    let analysed = last["frames_analysed"].as_u64().expect("count");
+    assert!((4..=40).contains(&analysed), "{analysed} frames analysed");
+    for line in &lines[..lines.len() - 1] {
+        let event = line["event"].as_str().expect("event name");
+        assert!(
+            ["state_changed", "prompt", "break_taken", "snooze_ended"].contains(&event),
+            "{line}"
+        );
+        let at = line["at"].as_str().expect("absolute time");
+        assert!(at.starts_with("2026-11-22T08:00:0"), "{at}");
+        let at_s = line["at_s"].as_f64().expect("time");
+        assert!((0.0..=4.1).contains(&at_s), "{at_s}");
+    }
+    Ok(())
+}
+
+#[test]
+fn monitor_refuses_a_missing_baseline_with_the_fix() {
+    let (output, _, stderr) = run(plumbline()
+        .arg("monitor")
+        .arg(fixture("carphone.mp4"))
+        .args(["--baseline", "/nonexistent/baseline.json"]));
+    assert!(!output.status.success());
+    assert!(stderr.contains("plumbline calibrate"), "{stderr}");
+    assert!(stderr.contains("/nonexistent/baseline.json"), "{stderr}");
+}
