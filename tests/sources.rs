@@ -281,6 +281,34 @@ fn unknown_codec_is_named_as_unsupported() {
     assert!(message.contains("ffmpeg -i IN OUT.mp4"), "{message}");
 }
 
+#[test]
+fn odd_file_names_decode() {
+    let dir = tempfile::tempdir().unwrap();
+    // Colons, spaces and pipes mean something in FFmpeg URLs; here they are just a name.
+    let odd = dir.path().join("concat:take 1|take 2.mp4");
+    std::fs::copy(fixture("carphone.mp4"), &odd).unwrap();
+    let mut source = open_path(&odd, DEFAULT_IMAGE_FPS).unwrap();
+    assert_eq!(decode_all(source.as_mut()).len(), 120);
+    // A relative path works too.
+    let relative = Path::new("tests/fixtures/carphone.mp4");
+    if relative.exists() {
+        let mut source = open_path(relative, DEFAULT_IMAGE_FPS).unwrap();
+        assert!(source.next_frame().unwrap().is_some());
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn non_utf8_file_name_is_an_error_not_a_panic() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let name = std::ffi::OsStr::from_bytes(b"clip\xff.mp4");
+    let path = dir.path().join(name);
+    std::fs::copy(fixture("carphone.mp4"), &path).unwrap();
+    let err = open_path(&path, DEFAULT_IMAGE_FPS).err().unwrap();
+    assert!(err.to_string().contains("UTF-8"), "{err}");
+}
+
 /// A 0.1 s mono 8 kHz PCM WAV file: media, but no video.
 fn wav_bytes() -> Vec<u8> {
     let samples = 800u32;

@@ -347,6 +347,55 @@ mod tests {
     }
 
     #[test]
+    fn exif_orientation_is_applied() {
+        // A 16×8 JPEG whose EXIF says "rotate 90° clockwise to display", as phones write it.
+        let picture = RgbImage::from_fn(16, 8, |x, _| {
+            if x < 8 {
+                image::Rgb([250, 0, 0])
+            } else {
+                image::Rgb([0, 0, 250])
+            }
+        });
+        let mut jpeg = Vec::new();
+        picture
+            .write_to(
+                &mut std::io::Cursor::new(&mut jpeg),
+                image::ImageFormat::Jpeg,
+            )
+            .unwrap();
+        let mut tiff = b"MM\0\x2a\0\0\0\x08".to_vec(); // big-endian TIFF header, IFD at 8
+        tiff.extend_from_slice(&1u16.to_be_bytes()); // one entry
+        tiff.extend_from_slice(&[0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0]); // Orientation = 6
+        tiff.extend_from_slice(&0u32.to_be_bytes()); // no next IFD
+        let mut app1 = vec![0xFF, 0xE1];
+        app1.extend_from_slice(&((2 + 6 + tiff.len()) as u16).to_be_bytes());
+        app1.extend_from_slice(b"Exif\0\0");
+        app1.extend_from_slice(&tiff);
+        jpeg.splice(2..2, app1); // right after SOI
+
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("phone.jpg");
+        fs::write(&path, jpeg).unwrap();
+        let frame = ImageSource::open(&path)
+            .unwrap()
+            .next_frame()
+            .unwrap()
+            .unwrap();
+        assert_eq!(frame.image.dimensions(), (8, 16));
+        // The left (red) half is now on top.
+        assert!(
+            frame.image.get_pixel(4, 2)[0] > 200,
+            "{:?}",
+            frame.image.get_pixel(4, 2)
+        );
+        assert!(
+            frame.image.get_pixel(4, 13)[2] > 200,
+            "{:?}",
+            frame.image.get_pixel(4, 13)
+        );
+    }
+
+    #[test]
     fn each_enabled_format_decodes() {
         let dir = tempfile::tempdir().unwrap();
         let picture = RgbImage::from_fn(16, 12, |x, y| {

@@ -112,7 +112,14 @@ impl VideoSource {
         // Check readability first so a missing file says so instead of FFmpeg's wording.
         std::fs::File::open(path).map_err(|source| io_error(path, source))?;
 
-        let input = format::input(&path).map_err(|error| SourceError::Unreadable {
+        // FFmpeg takes a URL: the `file:` prefix keeps a name like `http:x` or `concat:a|b` a
+        // local file, so opening a file can never reach the network or another protocol.
+        let utf8_path = path.to_str().ok_or_else(|| SourceError::Unreadable {
+            path: path.to_path_buf(),
+            reason: "FFmpeg needs a UTF-8 path; rename the file".to_owned(),
+        })?;
+        let url = format!("file:{utf8_path}");
+        let input = format::input(&url).map_err(|error| SourceError::Unreadable {
             path: path.to_path_buf(),
             reason: error.to_string(),
         })?;
