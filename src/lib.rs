@@ -19,4 +19,5 @@ pub mod pose;
 pub mod runtime;
 pub mod settings;
 pub mod source;
+pub mod store;
 pub mod verdict;
