@@ -38,6 +38,10 @@ pub enum Command {
     /// Monitor posture without a window, on a video or a camera, printing one JSON line per
     /// state change, prompt, break and snooze event.
     Monitor(MonitorArgs),
+    /// Print a day's summary and an hour-by-hour timeline from the history.
+    Report(ReportArgs),
+    /// Export the history of a range of days as CSV or JSON lines.
+    Export(ExportArgs),
     /// Check that ONNX Runtime loads and every model is present and intact.
     Check,
     /// List the cameras with their index, name and supported formats.
@@ -112,6 +116,36 @@ pub struct MonitorArgs {
     /// Seconds a posture fault must last before a prompt.
     #[arg(long, value_name = "SECONDS")]
     pub prompt_delay: Option<u32>,
+    /// Record the history into this database (default: none; the app uses the user's data
+    /// directory).
+    #[arg(long, value_name = "FILE")]
+    pub db: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The day to report (default: today).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<String>,
+    /// The history database (default: the one in the user's data directory).
+    #[arg(long, value_name = "FILE")]
+    pub db: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// First day to export.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub from: String,
+    /// Last day to export (inclusive).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub to: String,
+    /// `csv` or `jsonl`.
+    #[arg(long, default_value = "csv")]
+    pub format: String,
+    /// The history database (default: the one in the user's data directory).
+    #[arg(long, value_name = "FILE")]
+    pub db: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -197,10 +231,13 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     speed: args.speed,
                     model: args.model.into(),
                     settings,
+                    db: args.db,
                 },
                 &locator,
             )
         }
+        Some(Command::Report(args)) => report(&args),
+        Some(Command::Export(args)) => export(&args),
         Some(Command::Check) => check(&locator),
         Some(Command::Devices) => devices(),
         None => {
@@ -208,6 +245,34 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Prints a day's summary and timeline.
+fn report(args: &ReportArgs) -> anyhow::Result<ExitCode> {
+    use crate::store::{self, Date, History, Zone};
+    let path = store::resolve_path(args.db.as_deref())?;
+    let history = History::open(&path)?;
+    let date = match &args.date {
+        Some(text) => Date::parse(text)?,
+        None => Zone::Local.date_of(store::now_ms()),
+    };
+    let (summary, hours) = history.query().day_report(date, Zone::Local)?;
+    print!("{}", store::render_day_report(&summary, &hours));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes a range of days of history to stdout.
+fn export(args: &ExportArgs) -> anyhow::Result<ExitCode> {
+    use crate::store::{self, Date, ExportFormat, History, Zone};
+    let format = ExportFormat::parse(&args.format)
+        .with_context(|| format!("--format {}: use csv or jsonl", args.format))?;
+    let from = Date::parse(&args.from)?;
+    let to = Date::parse(&args.to)?;
+    let path = store::resolve_path(args.db.as_deref())?;
+    let history = History::open(&path)?;
+    let mut stdout = std::io::stdout().lock();
+    store::export_range(&history.query(), from, to, Zone::Local, format, &mut stdout)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Prints the cameras and their formats.

@@ -21,6 +21,9 @@ use crate::pipeline::{
 use crate::pose::{BlazePose, FrameMode, LandmarkModel};
 use crate::settings::Settings;
 use crate::source;
+use crate::store::from_monitor::ClockAnchor;
+use crate::store::from_pipeline::record_step;
+use crate::store::{Opened, Recorder, RecorderConfig, Store, StoreOptions};
 
 /// Validated settings of one `monitor` run.
 #[derive(Clone, Debug)]
@@ -33,6 +36,8 @@ pub struct MonitorSettings {
     pub speed: Speed,
     pub model: LandmarkModel,
     pub settings: Settings,
+    /// Record the history into this database (as the app does).
+    pub db: Option<PathBuf>,
 }
 
 /// The camera a `camera[:WHICH]` input names, if it names one.
@@ -242,8 +247,23 @@ pub fn run(settings: &MonitorSettings, locator: &ModelLocator) -> anyhow::Result
         None,
         false,
     )?;
+    let recorder = match &settings.db {
+        Some(path) => Some(open_recorder(path, &settings.settings)?),
+        None => None,
+    };
+    let recording = recorder.as_ref().map(|recorder| recorder.handle());
+    let clock = match settings.start_unix_s {
+        Some(start) => ClockAnchor {
+            monitor_s: 0.0,
+            unix_ms: (start * 1000.0).round() as i64,
+        },
+        None => ClockAnchor::now(0.0),
+    };
     let (sender, receiver) = mpsc::channel();
     let handle = spawn(input, session, move |message| {
+        if let (Some(recording), PipelineMessage::Step { output, .. }) = (&recording, &message) {
+            record_step(recording, &clock, output);
+        }
         // The receiver only goes away when the command is ending.
         let _ = sender.send(message);
     })?;
@@ -280,7 +300,29 @@ pub fn run(settings: &MonitorSettings, locator: &ModelLocator) -> anyhow::Result
     }
     stdout.flush()?;
     handle.shutdown();
+    if let Some(recorder) = recorder {
+        let health = recorder.shutdown();
+        let lost = health.pending > 0 || health.dropped_samples > 0 || health.dropped_events > 0;
+        if let (true, Some(warning)) = (lost, health.warning()) {
+            eprintln!("plumbline: history: {warning}");
+        }
+    }
     outcome
+}
+
+/// Opens the history for writing, printing any warning (a damaged file moved aside).
+pub fn open_recorder(path: &Path, settings: &Settings) -> anyhow::Result<Recorder> {
+    let Opened { store, warnings } = Store::open(
+        path,
+        &StoreOptions {
+            retention_days: settings.retention_days,
+            ..StoreOptions::default()
+        },
+    )?;
+    for warning in warnings {
+        eprintln!("plumbline: history: {warning}");
+    }
+    Ok(Recorder::start(store, RecorderConfig::default())?)
 }
 
 #[cfg(test)]

@@ -221,3 +221,69 @@ fn monitor_refuses_a_missing_baseline_with_the_fix() {
     assert!(stderr.contains("plumbline calibrate"), "{stderr}");
     assert!(stderr.contains("/nonexistent/baseline.json"), "{stderr}");
 }
+
+#[test]
+fn monitor_records_history_that_report_and_export_read_back() -> std::io::Result<()> {
+    let folder = tempfile::tempdir()?;
+    let baseline = folder.path().join("baseline.json");
+    let db = folder.path().join("history.db");
+    let (output, _, stderr) = run(plumbline()
+        .arg("calibrate")
+        .arg(fixture("grace_hopper.jpg"))
+        .arg("--out")
+        .arg(&baseline));
+    assert!(output.status.success(), "{stderr}");
+    let (output, _, stderr) = run(plumbline()
+        .arg("monitor")
+        .arg(fixture("carphone.mp4"))
+        .arg("--baseline")
+        .arg(&baseline)
+        .arg("--db")
+        .arg(&db)
+        .args(["--start", "2026-11-22T12:00:00Z"]));
+    assert!(output.status.success(), "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+
+    let (output, stdout, stderr) = run(plumbline()
+        .args(["report", "--date", "2026-11-22", "--db"])
+        .arg(&db)
+        .env("TZ", "UTC"));
+    assert!(output.status.success(), "{stderr}");
+    assert!(stdout.contains("2026-11-22"), "{stdout}");
+    assert!(stdout.contains("12:00"), "{stdout}");
+
+    let (output, stdout, stderr) = run(plumbline()
+        .args([
+            "export",
+            "--from",
+            "2026-11-22",
+            "--to",
+            "2026-11-22",
+            "--format",
+            "jsonl",
+            "--db",
+        ])
+        .arg(&db)
+        .env("TZ", "UTC"));
+    assert!(output.status.success(), "{stderr}");
+    let records = rows(&stdout);
+    let samples = records
+        .iter()
+        .filter(|record| record["record"] == "sample")
+        .count();
+    // The 4-second video gives one sample per second.
+    assert!((4..=5).contains(&samples), "{samples} samples");
+    assert!(
+        records
+            .iter()
+            .any(|record| record["kind"] == "state_change")
+    );
+    Ok(())
+}
+
+#[test]
+fn report_on_a_missing_database_says_so() {
+    let (output, _, stderr) = run(plumbline().args(["report", "--db", "/nonexistent/history.db"]));
+    assert!(!output.status.success());
+    assert!(stderr.contains("/nonexistent/history.db"), "{stderr}");
+}

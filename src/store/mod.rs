@@ -21,6 +21,7 @@ pub mod db;
 pub mod error;
 pub mod export;
 pub mod from_monitor;
+pub mod from_pipeline;
 pub mod lock;
 pub mod query;
 pub mod recorder;
