@@ -8,7 +8,7 @@ use std::sync::mpsc;
 use super::backend::{Backend, CalibrationUpdate, Command, LiveUpdate, Update};
 use crate::camera::{CameraSelector, CameraSettings};
 use crate::geometry::Baseline;
-use crate::headless::build_session;
+use crate::headless::{build_session, open_recorder};
 use crate::models::ModelLocator;
 use crate::pipeline::{
     CalibrationProgress, LiveInput, PipelineCommand, PipelineHandle, PipelineMessage,
@@ -16,6 +16,9 @@ use crate::pipeline::{
 };
 use crate::pose::FrameMode;
 use crate::settings::Settings;
+use crate::store::from_monitor::ClockAnchor;
+use crate::store::from_pipeline::record_step;
+use crate::store::{self, Recorder, StoreError};
 use crate::verdict::Verdict;
 
 /// Starts monitoring and returns the backend the UI talks to.
@@ -34,6 +37,7 @@ pub fn spawn_backend(
         sender,
         updates,
         pipeline: None,
+        recorder: None,
     };
     backend.start();
     Box::new(backend)
@@ -47,6 +51,7 @@ struct LiveBackend {
     sender: mpsc::Sender<Update>,
     updates: mpsc::Receiver<Update>,
     pipeline: Option<PipelineHandle>,
+    recorder: Option<Recorder>,
 }
 
 /// The saved baseline, if there is a usable one. A damaged file is reported and ignored (the
@@ -86,8 +91,38 @@ impl LiveBackend {
         }
     }
 
+    /// Opens the history once; a second running plumbline is refused, other problems leave
+    /// monitoring running without history.
+    fn open_history(&mut self) -> Result<(), String> {
+        if self.recorder.is_some() {
+            return Ok(());
+        }
+        let path = match store::resolve_path(None) {
+            Ok(path) => path,
+            Err(error) => return Err(error.to_string()),
+        };
+        match open_recorder(&path, &self.settings) {
+            Ok(recorder) => {
+                self.recorder = Some(recorder);
+                Ok(())
+            }
+            Err(error) => match error.downcast_ref::<StoreError>() {
+                Some(StoreError::InUse { .. }) => Err(error.to_string()),
+                _ => {
+                    // Monitoring goes on; the day view will say that no history is kept.
+                    eprintln!("plumbline: history is not kept this time: {error:#}");
+                    Ok(())
+                }
+            },
+        }
+    }
+
     fn start(&mut self) {
         self.pipeline = None;
+        if let Err(reason) = self.open_history() {
+            self.fatal(reason);
+            return;
+        }
         let baseline = saved_baseline(&self.sender);
         let session = match build_session(
             &self.locator,
@@ -107,7 +142,13 @@ impl LiveBackend {
         let sender = self.sender.clone();
         let context = self.context.clone();
         let mut camera_message: Option<String> = None;
+        let recording = self.recorder.as_ref().map(Recorder::handle);
+        let clock = ClockAnchor::now(0.0);
         match spawn(self.input(), session, move |message| {
+            if let (Some(recording), PipelineMessage::Step { output, .. }) = (&recording, &message)
+            {
+                record_step(recording, &clock, output);
+            }
             for mut update in updates_of(message) {
                 // Keep the camera's message on every update while the fault lasts.
                 if let Update::Live(live) = &mut update {
@@ -169,7 +210,12 @@ impl Backend for LiveBackend {
                 self.settings = *settings;
                 self.start();
             }
-            Command::Shutdown => self.pipeline = None,
+            Command::Shutdown => {
+                self.pipeline = None;
+                if let Some(recorder) = self.recorder.take() {
+                    recorder.shutdown();
+                }
+            }
         }
     }
 
