@@ -1,5 +1,6 @@
 //! Opens the real window on a scripted pipeline, to look at the UI without a camera or models:
-//! `cargo run --example ui_preview -- [upright|drifting|prompt|break|calibrate|camera|first-run|fatal]`.
+//! `cargo run --example ui_preview -- [upright|drifting|prompt|break|calibrate|camera|first-run|fatal|figures]`
+//! (`figures` shows every exercise drawing side by side).
 //! Settings and the first-run marker go to a temporary folder.
 
 use std::sync::Arc;
@@ -121,10 +122,45 @@ fn live(state: MonitorState, head: f32, prompt: Option<plumbline::coach::CoachMe
     }))
 }
 
+/// Every exercise drawing in a grid, with its key.
+fn figure_sheet() -> Result<(), Box<dyn std::error::Error>> {
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("plumbline figures")
+            .with_inner_size([1000.0, 660.0]),
+        ..Default::default()
+    };
+    eframe::run_ui_native("plumbline-figures", options, |ui, _frame| {
+        egui::CentralPanel::default().show(ui, |ui| {
+            egui::Grid::new("figures")
+                .spacing([6.0, 6.0])
+                .show(ui, |ui| {
+                    let keys = plumbline::app::figures::KNOWN_FIGURES
+                        .iter()
+                        .copied()
+                        .chain(["unknown_key"]);
+                    for (i, key) in keys.enumerate() {
+                        ui.vertical(|ui| {
+                            plumbline::app::figures::figure(ui, key, 118.0, key);
+                            ui.label(egui::RichText::new(key).small());
+                        });
+                        if i % 8 == 7 {
+                            ui.end_row();
+                        }
+                    }
+                });
+        });
+    })?;
+    Ok(())
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let scenario = std::env::args()
         .nth(1)
         .unwrap_or_else(|| "upright".to_owned());
+    if scenario == "figures" {
+        return figure_sheet();
+    }
     let folder = tempfile::tempdir()?;
     let paths = AppPaths::in_folder(folder.path());
     if scenario != "first-run" {

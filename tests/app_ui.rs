@@ -1,5 +1,8 @@
 //! The desktop app's real state and drawing code, driven headless by `egui_kittest` with a fake
 //! pipeline: scripted updates in, recorded commands out. Widgets are found by their labels.
+//! Plus the app's command line: `--source` checks.
+
+mod support;
 
 use std::collections::VecDeque;
 use std::path::Path;
@@ -475,4 +478,24 @@ fn a_prompt_in_the_background_becomes_a_notification_or_asks_for_attention() {
         assert_eq!(asked_attention, fail, "fail = {fail}");
         assert!(shows(&harness, "Posture check"));
     }
+}
+
+#[test]
+fn source_must_be_a_file_and_is_only_for_the_app() {
+    let (output, _, stderr) = support::run(
+        support::plumbline()
+            .args(["--source", "/nonexistent/clip.mp4"])
+            .env("DISPLAY", ":0"),
+    );
+    assert!(!output.status.success());
+    assert!(stderr.contains("/nonexistent/clip.mp4"), "{stderr}");
+    assert!(stderr.contains("does not exist"), "{stderr}");
+    let (output, _, stderr) =
+        support::run(support::plumbline().args(["check", "--source", "a.mp4"]));
+    assert!(!output.status.success());
+    assert!(
+        stderr.contains("only applies to the desktop app"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
 }

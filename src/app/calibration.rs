@@ -70,7 +70,6 @@ pub enum CalibrationAction {
 /// Draws the dialog's content; `now` is UI time in seconds.
 pub fn show(ui: &mut Ui, calibration: &Calibration, now: f64) -> Option<CalibrationAction> {
     let mut action = None;
-    ui.set_width(480.0);
     match calibration {
         Calibration::Checklist => {
             ui.heading("Calibrate your upright posture");

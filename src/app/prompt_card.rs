@@ -77,7 +77,9 @@ impl PromptCard {
                     }
                 }
                 PromptKind::Posture | PromptKind::Break => {
-                    if ui.button(RichText::new("Done").strong()).clicked() {
+                    let done = egui::Button::new(RichText::new("Done").strong())
+                        .fill(theme::CALM_GREEN.gamma_multiply(0.55));
+                    if ui.add(done).clicked() {
                         action = Some(CardAction::Done);
                     }
                 }
@@ -116,7 +118,7 @@ impl PromptCard {
                     ui.label(format!("{}. {step}", number + 1));
                 }
                 for caution in &exercise.cautions {
-                    ui.label(RichText::new(format!("Careful: {caution}")).small().weak());
+                    ui.label(RichText::new(format!("Careful: {caution}")).weak());
                 }
                 if let Some(seconds) = timer_seconds(exercise) {
                     ui.add_space(4.0);

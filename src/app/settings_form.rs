@@ -153,8 +153,8 @@ impl SettingsForm {
         ui.add_space(6.0);
         egui::ScrollArea::vertical()
             .auto_shrink(false)
-            .min_scrolled_height(ui.ctx().content_rect().height() * 0.6)
-            .max_height(ui.ctx().content_rect().height() * 0.6)
+            .min_scrolled_height(ui.ctx().content_rect().height() * 0.68)
+            .max_height(ui.ctx().content_rect().height() * 0.68)
             .show(ui, |ui| {
                 egui::Grid::new("settings_grid")
                     .num_columns(3)
@@ -304,14 +304,14 @@ fn text_row(ui: &mut Ui, label: &str, value: &mut String, hint: &str) {
     let label = ui.label(label);
     ui.add(egui::TextEdit::singleline(value).desired_width(120.0))
         .labelled_by(label.id);
-    ui.label(RichText::new(hint).small().weak());
+    ui.label(RichText::new(hint).weak());
     ui.end_row();
 }
 
 fn check_row(ui: &mut Ui, label: &str, value: &mut bool, hint: &str) {
     ui.label("");
     ui.checkbox(value, label);
-    ui.label(RichText::new(hint).small().weak());
+    ui.label(RichText::new(hint).weak());
     ui.end_row();
 }
 

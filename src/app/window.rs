@@ -299,11 +299,22 @@ impl PlumblineApp {
             actions.extend(self.top_bar(ui));
             ui.add_space(4.0);
         });
-        if self.view.fatal.is_none()
+        // Calibration runs in the side panel, so the picture stays in view for positioning.
+        if let Some(Dialog::Calibration(state)) = &self.view.dialog {
+            egui::Panel::right("calibration")
+                .exact_size(320.0)
+                .resizable(false)
+                .show(ui, |ui| {
+                    ui.add_space(8.0);
+                    if let Some(action) = calibration::show(ui, state, now) {
+                        actions.push(Action::Calibration(action));
+                    }
+                });
+        } else if self.view.fatal.is_none()
             && let Some(live) = &self.view.live
         {
             egui::Panel::right("numbers")
-                .default_size(290.0)
+                .exact_size(290.0)
                 .resizable(false)
                 .show(ui, |ui| {
                     ui.add_space(8.0);
@@ -338,28 +349,34 @@ impl PlumblineApp {
                 if ui.button("Settings").clicked() {
                     actions.push(Action::OpenSettings);
                 }
-                if ui.button("Calibrate").clicked() {
+                let monitoring = self.view.fatal.is_none() && self.view.live.is_some();
+                if ui
+                    .add_enabled(monitoring, egui::Button::new("Calibrate"))
+                    .clicked()
+                {
                     actions.push(Action::OpenCalibration);
                 }
-                ui.menu_button("Snooze", |ui| {
-                    for minutes in SNOOZE_MINUTES {
-                        if ui.button(format!("{minutes} minutes")).clicked() {
-                            actions.push(Action::Send(Command::Snooze { minutes }));
-                            ui.close();
+                ui.add_enabled_ui(monitoring, |ui| {
+                    ui.menu_button("Snooze", |ui| {
+                        for minutes in SNOOZE_MINUTES {
+                            if ui.button(format!("{minutes} minutes")).clicked() {
+                                actions.push(Action::Send(Command::Snooze { minutes }));
+                                ui.close();
+                            }
                         }
+                    });
+                    let held = matches!(
+                        self.state(),
+                        Some(MonitorState::Paused | MonitorState::Snoozed)
+                    );
+                    if held {
+                        if ui.button("Resume").clicked() {
+                            actions.push(Action::Send(Command::Resume));
+                        }
+                    } else if ui.button("Pause").clicked() {
+                        actions.push(Action::Send(Command::Pause));
                     }
                 });
-                let held = matches!(
-                    self.state(),
-                    Some(MonitorState::Paused | MonitorState::Snoozed)
-                );
-                if held {
-                    if ui.button("Resume").clicked() {
-                        actions.push(Action::Send(Command::Resume));
-                    }
-                } else if ui.button("Pause").clicked() {
-                    actions.push(Action::Send(Command::Pause));
-                }
             });
         });
         actions
@@ -500,13 +517,8 @@ impl PlumblineApp {
                     }
                 }
             }
-            Some(Dialog::Calibration(state)) => {
-                let response = egui::Modal::new(egui::Id::unique("calibration"))
-                    .show(&ctx, |ui| calibration::show(ui, state, now));
-                if let Some(action) = response.inner {
-                    actions.push(Action::Calibration(action));
-                }
-            }
+            // Drawn in the side panel (see `show`); a prompt waits until it is over.
+            Some(Dialog::Calibration(_)) => {}
             None => {
                 if let Some(card) = &self.view.prompt {
                     let response = egui::Modal::new(egui::Id::unique("prompt"))
@@ -724,11 +736,12 @@ fn stopped(ui: &mut Ui, message: &str) -> Vec<Action> {
     ui.heading("Monitoring cannot start");
     ui.label(RichText::new(message).strong());
     ui.add_space(6.0);
-    ui.label(
-        "If the camera is the problem, plug one in and press Try again, or watch a recording \
-         instead: plumbline --source VIDEO",
-    );
-    ui.label("`plumbline check` tells whether the pose engine and its models are in place.");
+    ui.label("If the camera is the problem, plug one in and press Try again, or watch a recording instead:");
+    ui.code("plumbline --source VIDEO");
+    ui.add_space(4.0);
+    ui.label("To check that the pose engine and its models are in place, run:");
+    ui.code("plumbline check");
+    ui.add_space(6.0);
     if ui.button("Try again").clicked() {
         actions.push(Action::Send(Command::RetryCamera));
     }
@@ -746,10 +759,9 @@ fn camera_problem(ui: &mut Ui, live: &LiveUpdate) -> Vec<Action> {
         .unwrap_or_else(|| camera_fault_text(live.status.camera_fault).to_owned());
     ui.label(RichText::new(detail).strong());
     ui.add_space(6.0);
-    ui.label(
-        "plumbline keeps trying by itself. No camera at hand? Watch a recording instead: \
-         plumbline --source VIDEO",
-    );
+    ui.label("plumbline keeps trying by itself. No camera at hand? Watch a recording instead:");
+    ui.code("plumbline --source VIDEO");
+    ui.add_space(6.0);
     if ui.button("Try again").clicked() {
         actions.push(Action::Send(Command::RetryCamera));
     }
