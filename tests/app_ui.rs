@@ -499,3 +499,57 @@ fn source_must_be_a_file_and_is_only_for_the_app() {
     );
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+#[test]
+fn the_exercise_timer_counts_down_on_the_card() {
+    let folder = tempfile::tempdir().unwrap();
+    let fake = FakeBackend::default();
+    let mut coach = Coach::builtin().unwrap();
+    let message = forward_head_prompt(&mut coach);
+    let exercise = message.exercise.clone().unwrap();
+    let seconds = exercise.duration_s.or(exercise.hold_s).unwrap();
+    fake.push(live(45.0, status(MonitorState::Slouching), Some(message)));
+    let mut harness = app(folder.path(), &fake);
+    harness.run();
+    harness
+        .get_by_label(&format!("Start a {seconds} s timer"))
+        .click();
+    harness.run();
+    assert!(shows(&harness, &format!("{seconds} s left")));
+    // The harness steps at 4 fps: let the whole hold pass.
+    harness.run_steps(seconds as usize * 4 + 4);
+    assert!(shows(&harness, "Time is up"));
+    assert!(fake.commands().is_empty());
+}
+
+#[test]
+fn a_stale_baseline_offers_recalibration_in_one_click() {
+    let folder = tempfile::tempdir().unwrap();
+    let fake = FakeBackend::default();
+    let mut suspect = status(MonitorState::Upright);
+    suspect.baseline_suspect = true;
+    fake.push(live(1.0, suspect, None));
+    let mut harness = app(folder.path(), &fake);
+    harness.run();
+    assert!(shows(&harness, "camera or the chair may have moved"));
+    harness.get_by_label("Recalibrate now").click();
+    harness.run();
+    assert!(shows(&harness, "Starting in"));
+    harness.run_steps(16);
+    assert_eq!(fake.commands(), vec![Command::StartCalibration]);
+}
+
+#[test]
+fn the_snooze_menu_in_the_top_bar_sends_the_chosen_length() {
+    let folder = tempfile::tempdir().unwrap();
+    let fake = FakeBackend::default();
+    fake.push(live(1.0, status(MonitorState::Upright), None));
+    let mut harness = app(folder.path(), &fake);
+    harness.run();
+    harness.get_by_label("Snooze").click();
+    harness.run();
+    harness.get_by_label("60 minutes").click();
+    harness.run();
+    assert_eq!(fake.commands(), vec![Command::Snooze { minutes: 60 }]);
+    assert!(!shows(&harness, "60 minutes"));
+}

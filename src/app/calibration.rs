@@ -96,6 +96,9 @@ pub fn show(ui: &mut Ui, calibration: &Calibration, now: f64) -> Option<Calibrat
             let left = (ends_at - now).ceil().max(1.0);
             ui.label(RichText::new(format!("Starting in {left:.0}…")).size(28.0));
             ui.label("Sit upright and relaxed, and look at the screen.");
+            for item in CHECKLIST {
+                ui.label(RichText::new(format!("•  {item}")).weak());
+            }
             if ui.button("Cancel").clicked() {
                 action = Some(CalibrationAction::Cancel);
             }

@@ -420,7 +420,7 @@ impl PlumblineApp {
                      readings fair.",
                 );
                 if ui.button("Recalibrate now").clicked() {
-                    actions.push(Action::OpenCalibration);
+                    actions.push(Action::Calibration(CalibrationAction::Start));
                 }
             });
             ui.add_space(6.0);
@@ -581,7 +581,11 @@ impl PlumblineApp {
                     }
                 }
             }
-            Action::Card(action) => self.card_action(action, now),
+            Action::Card(action) => {
+                self.card_action(action, now);
+                // Timers and the countdown schedule their own repaints from the next frame on.
+                ctx.request_repaint();
+            }
             Action::ShowCameraImage(show) => {
                 let mut settings = self.persisted.settings.clone();
                 settings.show_camera_image = show;
@@ -654,9 +658,12 @@ impl PlumblineApp {
                 self.runtime.backend.send(Command::Pause);
             }
             CardAction::Recalibrate => {
+                // One click: straight to the countdown, the checklist shows beside it.
                 self.view.prompt = None;
                 self.runtime.backend.send(Command::PromptDismissed);
-                self.view.dialog = Some(Dialog::Calibration(Calibration::Checklist));
+                self.view.dialog = Some(Dialog::Calibration(Calibration::Countdown {
+                    ends_at: now + calibration::COUNTDOWN_S,
+                }));
             }
         }
     }
