@@ -95,3 +95,27 @@ impl Notifier for RecordingNotifier {
         vec!["no notification service".to_owned(); count]
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn without_a_session_bus_a_notification_fails_quietly() {
+        if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some() {
+            return; // A real desktop would show it; nothing to check here.
+        }
+        let mut notifier = DesktopNotifier::new(egui::Context::default());
+        notifier.notify(
+            "Posture check",
+            "Head 12° forward of your baseline for 45 s.",
+        );
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        let mut failures = Vec::new();
+        while failures.is_empty() && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            failures = notifier.failures();
+        }
+        assert_eq!(failures.len(), 1, "the failure comes back for the fallback");
+    }
+}

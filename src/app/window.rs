@@ -228,6 +228,14 @@ impl PlumblineApp {
                 if let Some(message) = live.prompt.take() {
                     self.new_prompt(ctx, message);
                 }
+                if self.state() != Some(live.status.state) {
+                    // The taskbar tells the state too, without opening the window.
+                    let look = theme::state_look(live.status.state);
+                    ctx.send_viewport_cmd(egui::ViewportCommand::Title(format!(
+                        "plumbline: {}",
+                        look.label
+                    )));
+                }
                 self.update_preview(ctx, live.preview.take());
                 self.view.live = Some(live);
             }
