@@ -4,19 +4,19 @@
 //! talks to the pipeline through [`backend`]; [`live`] starts the real one.
 
 pub mod backend;
-pub mod calibration;
+mod calibration;
 pub mod figures;
 pub mod live;
-pub mod live_view;
+mod live_view;
 pub mod notify;
-pub mod prompt_card;
-pub mod settings_form;
+mod prompt_card;
+mod settings_form;
 pub mod theme;
-pub mod window;
+mod window;
 
 use std::path::PathBuf;
 
-pub use window::{Action, AppPaths, PlumblineApp};
+pub use window::{AppPaths, PlumblineApp};
 
 use crate::models::ModelLocator;
 

@@ -116,7 +116,7 @@ struct View {
 /// Something the user asked for, carried out after drawing.
 #[must_use]
 #[derive(Clone, Debug, PartialEq)]
-pub enum Action {
+enum Action {
     Send(Command),
     OpenCalibration,
     Calibration(CalibrationAction),
