@@ -145,10 +145,11 @@ impl PlumblineApp {
         paths: AppPaths,
         notifier: Box<dyn Notifier>,
     ) -> PlumblineApp {
+        // Without a config folder nothing can be remembered: better shown every time than never.
         let disclaimer_seen = paths
             .first_run_marker
             .as_ref()
-            .is_none_or(|marker| marker.exists());
+            .is_some_and(|marker| marker.exists());
         let (library, library_error) = match Library::builtin() {
             Ok(library) => (Some(library), None),
             Err(error) => (None, Some(error.to_string())),
@@ -243,7 +244,8 @@ impl PlumblineApp {
                 let state = Calibration::from_update(update);
                 match &mut self.view.dialog {
                     Some(Dialog::Calibration(current)) => *current = state,
-                    // A dialog the user is in stays; the result shows when it closes.
+                    // Calibrations start from their own panel, so none should run while
+                    // another dialog is open; the dialog the user is in stays.
                     Some(_) => {}
                     None => self.view.dialog = Some(Dialog::Calibration(state)),
                 }
