@@ -281,6 +281,12 @@ fn a_persisting_drift_shows_a_prompt_with_its_reason_and_an_exercise() {
     harness.run();
     assert!(!shows(&harness, "Posture check"));
     assert_eq!(fake.commands(), vec![Command::PromptDone]);
+    // Why it fired stays in view after the card is gone.
+    assert!(shows(&harness, "Last reminder"));
+    assert!(shows(
+        &harness,
+        "Head 12° forward of your baseline for 45 s"
+    ));
 }
 
 #[test]

@@ -17,7 +17,7 @@ use super::notify::Notifier;
 use super::prompt_card::{CardAction, PromptCard, SNOOZE_MINUTES};
 use super::settings_form::{FormAction, SettingsForm};
 use super::theme;
-use crate::coach::{CoachMessage, Library};
+use crate::coach::{CoachMessage, Library, format_duration};
 use crate::monitor::{CameraFaultKind, MonitorState};
 use crate::settings::{self, LoadedSettings, Settings};
 
@@ -107,6 +107,8 @@ struct View {
     dialog: Option<Dialog>,
     settings_form: Option<SettingsForm>,
     prompt: Option<PromptCard>,
+    /// Why the last reminder came, kept after its card is closed.
+    last_reason: Option<String>,
     /// A message at the top of the window (settings warnings, save errors).
     notice: Option<String>,
     /// The window was minimised once at start-up (when the setting asks for it).
@@ -271,6 +273,7 @@ impl PlumblineApp {
                 ));
             }
         }
+        self.view.last_reason = Some(message.reason.clone());
         self.view.prompt = Some(PromptCard::new(message));
     }
 
@@ -329,6 +332,11 @@ impl PlumblineApp {
                 .show(ui, |ui| {
                     ui.add_space(8.0);
                     live_view::numbers(ui, live);
+                    if let Some(reason) = &self.view.last_reason {
+                        ui.add_space(8.0);
+                        ui.heading("Last reminder");
+                        ui.label(reason);
+                    }
                 });
         }
         egui::CentralPanel::default().show(ui, |ui| actions.extend(self.central(ui)));
@@ -351,7 +359,15 @@ impl PlumblineApp {
         };
         ui.horizontal(|ui| {
             theme::badge(ui, &look, true);
-            ui.label(RichText::new(look.hint).weak());
+            let hint = match &self.view.live {
+                Some(live) if self.view.fatal.is_none() => format!(
+                    "{} ({} so far)",
+                    look.hint,
+                    format_duration(live.time_s - live.status.since_s)
+                ),
+                _ => look.hint.to_owned(),
+            };
+            ui.label(RichText::new(hint).weak());
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if ui.button("Help").clicked() {
                     actions.push(Action::OpenHelp);
