@@ -23,6 +23,11 @@ pub struct Cli {
     #[arg(long, global = true, env = "PLUMBLINE_MODELS_DIR", value_name = "DIR")]
     pub models_dir: Option<PathBuf>,
 
+    /// Watch a video file instead of the camera (for a demo, or a machine without a camera).
+    /// Applies to the desktop app, which starts when no command is given.
+    #[arg(long, global = true, value_name = "VIDEO")]
+    pub source: Option<PathBuf>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -169,6 +174,11 @@ pub struct CalibrateArgs {
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let locator = ModelLocator::new(cli.models_dir.clone());
+    if cli.source.is_some() && cli.command.is_some() {
+        anyhow::bail!(
+            "--source only applies to the desktop app: run `plumbline --source VIDEO` without a command (for `analyze`, give the video as its INPUT)"
+        );
+    }
     match cli.command {
         Some(Command::Analyze(args)) => {
             anyhow::ensure!(
@@ -241,7 +251,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Check) => check(&locator),
         Some(Command::Devices) => devices(),
         None => {
-            crate::app::run_app(&locator)?;
+            crate::app::run_app(&locator, cli.source)?;
             Ok(ExitCode::SUCCESS)
         }
     }

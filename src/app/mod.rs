@@ -1,12 +1,24 @@
-//! The desktop app (eframe/egui). For now it shows whether the pose engine is ready and which
-//! cameras are present; the live view, calibration and prompts build on this window.
+//! The desktop app (eframe/egui): the live view with the state badge, gauges and today's
+//! numbers, guided calibration, prompt cards with exercise drawings, desktop notifications,
+//! settings, and plain explanations when the camera or the display is missing. The window only
+//! talks to the pipeline through [`backend`]; [`live`] starts the real one.
 
 pub mod backend;
+mod calibration;
+pub mod figures;
 pub mod live;
+mod live_view;
+pub mod notify;
+mod prompt_card;
+mod settings_form;
+pub mod theme;
+mod window;
 
-use std::sync::mpsc;
+use std::path::PathBuf;
 
-use crate::models::{ModelFile, ModelLocator};
+pub use window::{AppPaths, PlumblineApp};
+
+use crate::models::ModelLocator;
 
 /// Why the app could not start.
 #[derive(Debug, thiserror::Error)]
@@ -20,6 +32,11 @@ pub enum AppError {
         "the window could not be opened: {0}. Check that the display is reachable (DISPLAY={1}) and that OpenGL drivers are installed (Debian: libgl1-mesa-dri libegl1)."
     )]
     WindowFailed(String, String),
+    #[error(
+        "the video {} does not exist or is not a file; give `--source` the path of a recording (MP4, MKV, WebM, AVI, …)",
+        .0.display()
+    )]
+    NoSource(PathBuf),
 }
 
 /// True when a graphical session is reachable by name (the window may still fail to open).
@@ -29,110 +46,25 @@ pub fn display_available() -> bool {
         .any(|name| std::env::var_os(name).is_some_and(|value| !value.is_empty()))
 }
 
-/// What the start-up checks found, shown in the window.
-#[derive(Clone, Debug)]
-struct Readiness {
-    engine: Vec<(String, Result<String, String>)>,
-    cameras: Result<Vec<String>, String>,
-}
-
-fn check_readiness(locator: &ModelLocator) -> Readiness {
-    let mut engine = Vec::new();
-    engine.push((
-        "ONNX Runtime".to_string(),
-        crate::runtime::environment()
-            .map(|_| "loaded".to_string())
-            .map_err(|error| error.to_string()),
-    ));
-    for model in ModelFile::ALL {
-        engine.push((
-            model.file_name().to_string(),
-            locator
-                .load_verified(model)
-                .map(|(path, _)| format!("verified ({})", path.display()))
-                .map_err(|error| error.to_string()),
-        ));
-    }
-    let cameras = nokhwa::query(nokhwa::utils::ApiBackend::Auto)
-        .map(|cameras| {
-            cameras
-                .iter()
-                .map(|camera| format!("{}: {}", camera.index(), camera.human_name()))
-                .collect()
-        })
-        .map_err(|error| error.to_string());
-    Readiness { engine, cameras }
-}
-
-struct PlumblineApp {
-    readiness: Option<Readiness>,
-    checks: mpsc::Receiver<Readiness>,
-}
-
-impl eframe::App for PlumblineApp {
-    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
-        if let Ok(readiness) = self.checks.try_recv() {
-            self.readiness = Some(readiness);
-        }
-        egui::CentralPanel::default().show(ui, |ui| {
-            ui.heading("plumbline");
-            ui.label("Posture monitor — getting ready.");
-            ui.separator();
-            match &self.readiness {
-                None => {
-                    ui.horizontal(|ui| {
-                        ui.spinner();
-                        ui.label("Checking the pose engine and cameras…");
-                    });
-                }
-                Some(readiness) => show_readiness(ui, readiness),
-            }
-        });
-    }
-}
-
-fn show_readiness(ui: &mut egui::Ui, readiness: &Readiness) {
-    ui.strong("Pose engine");
-    for (name, status) in &readiness.engine {
-        match status {
-            Ok(detail) => ui.label(format!("✔ {name}: {detail}")),
-            Err(error) => {
-                ui.colored_label(ui.visuals().error_fg_color, format!("✘ {name}: {error}"))
-            }
-        };
-    }
-    ui.add_space(8.0);
-    ui.strong("Cameras");
-    match &readiness.cameras {
-        Ok(cameras) if cameras.is_empty() => {
-            ui.label(
-                "No camera found. Plug one in, or run `plumbline analyze VIDEO` on a recording.",
-            );
-        }
-        Ok(cameras) => {
-            for camera in cameras {
-                ui.label(format!("📷 {camera}"));
-            }
-        }
-        Err(error) => {
-            ui.colored_label(
-                ui.visuals().error_fg_color,
-                format!("Cameras could not be listed: {error}"),
-            );
-        }
-    }
-}
-
-/// Starts the desktop app and returns when its window closes.
-pub fn run_app(locator: &ModelLocator) -> Result<(), AppError> {
+/// Starts the desktop app on the default camera (or on the video file `source`) and returns
+/// when its window closes.
+pub fn run_app(locator: &ModelLocator, source: Option<PathBuf>) -> Result<(), AppError> {
     if !display_available() {
         return Err(AppError::NoDisplay);
     }
-    let (sender, checks) = mpsc::channel();
+    if let Some(video) = &source
+        && !video.is_file()
+    {
+        return Err(AppError::NoSource(video.clone()));
+    }
+    let paths = AppPaths::for_user();
+    let loaded = paths.load_settings();
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("plumbline")
-            .with_inner_size([560.0, 420.0]),
+            .with_app_id("plumbline")
+            .with_inner_size([980.0, 640.0])
+            .with_min_inner_size([640.0, 420.0]),
         ..Default::default()
     };
     let locator = locator.clone();
@@ -140,19 +72,14 @@ pub fn run_app(locator: &ModelLocator) -> Result<(), AppError> {
         "plumbline",
         options,
         Box::new(move |creation| {
-            let context = creation.egui_ctx.clone();
-            std::thread::Builder::new()
-                .name("startup-checks".to_string())
-                .spawn(move || {
-                    let readiness = check_readiness(&locator);
-                    let _ = sender.send(readiness);
-                    context.request_repaint();
-                })
-                .map_err(|error| Box::new(error) as Box<dyn std::error::Error + Send + Sync>)?;
-            Ok(Box::new(PlumblineApp {
-                readiness: None,
-                checks,
-            }))
+            let ctx = creation.egui_ctx.clone();
+            theme::apply_style(&ctx);
+            let backend =
+                live::spawn_backend(locator, loaded.settings.clone(), source, ctx.clone());
+            let notifier = Box::new(notify::DesktopNotifier::new(ctx));
+            Ok(Box::new(PlumblineApp::new(
+                backend, loaded, paths, notifier,
+            )))
         }),
     )
     .map_err(|error| {

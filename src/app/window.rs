@@ -1,0 +1,822 @@
+//! The app's window: [`PlumblineApp`] holds what is saved between runs (settings, whether the
+//! disclaimer was seen) apart from runtime handles (backend, notifier, textures) and from what
+//! the window shows now. Each frame it first takes the backend's updates ([`PlumblineApp::poll`],
+//! which also runs while the window is hidden), then draws ([`PlumblineApp::show`]); drawing
+//! only returns [`Action`]s, which are carried out after it.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use egui::{RichText, Ui};
+use image::RgbImage;
+
+use super::backend::{Backend, Command, LiveUpdate, Update};
+use super::calibration::{self, Calibration, CalibrationAction};
+use super::live_view;
+use super::notify::Notifier;
+use super::prompt_card::{CardAction, PromptCard, SNOOZE_MINUTES};
+use super::settings_form::{FormAction, SettingsForm};
+use super::theme;
+use crate::coach::{CoachMessage, Library, format_duration};
+use crate::monitor::{CameraFaultKind, MonitorState};
+use crate::settings::{self, LoadedSettings, Settings};
+
+/// Name of the first-run marker file in the config folder.
+const FIRST_RUN_MARKER: &str = "disclaimer-seen";
+
+/// Where the app keeps its files; `None` when there is no config folder (nothing is saved).
+#[derive(Clone, Debug, Default)]
+pub struct AppPaths {
+    pub settings: Option<PathBuf>,
+    pub first_run_marker: Option<PathBuf>,
+}
+
+impl AppPaths {
+    /// The user's config folder (`~/.config/plumbline` on Linux).
+    pub fn for_user() -> AppPaths {
+        let settings = Settings::default_path();
+        let first_run_marker = settings
+            .as_ref()
+            .and_then(|path| path.parent())
+            .map(|folder| folder.join(FIRST_RUN_MARKER));
+        AppPaths {
+            settings,
+            first_run_marker,
+        }
+    }
+
+    /// Both files in `folder` (for tests and portable setups).
+    pub fn in_folder(folder: &std::path::Path) -> AppPaths {
+        AppPaths {
+            settings: Some(folder.join("settings.toml")),
+            first_run_marker: Some(folder.join(FIRST_RUN_MARKER)),
+        }
+    }
+
+    /// Loads the settings (defaults and a warning when the file cannot be used).
+    pub fn load_settings(&self) -> LoadedSettings {
+        match &self.settings {
+            Some(path) => settings::load(path),
+            None => LoadedSettings {
+                settings: Settings::default(),
+                warning: Some(
+                    "No config folder was found, so settings cannot be saved; using defaults."
+                        .to_owned(),
+                ),
+                file_is_invalid: false,
+            },
+        }
+    }
+}
+
+/// What is saved between runs.
+#[derive(Clone, Debug)]
+struct Persisted {
+    settings: Settings,
+    /// The settings file on disk is invalid: keep it aside before saving over it.
+    settings_file_invalid: bool,
+    disclaimer_seen: bool,
+}
+
+/// Handles that live only while the app runs.
+struct Runtime {
+    backend: Box<dyn Backend>,
+    notifier: Box<dyn Notifier>,
+    paths: AppPaths,
+    preview: Option<egui::TextureHandle>,
+    /// The picture the texture was made from, to skip re-uploading the same one.
+    preview_source: Option<Arc<RgbImage>>,
+    /// Coaching content for the first-run and Help dialogs.
+    library: Option<Library>,
+}
+
+/// Which dialog is open (at most one; a prompt waits behind it).
+#[derive(Clone, Debug, PartialEq)]
+enum Dialog {
+    FirstRun,
+    Help,
+    Settings,
+    Calibration(Calibration),
+}
+
+/// What the window shows now.
+#[derive(Default)]
+struct View {
+    live: Option<Box<LiveUpdate>>,
+    fatal: Option<String>,
+    dialog: Option<Dialog>,
+    settings_form: Option<SettingsForm>,
+    prompt: Option<PromptCard>,
+    /// Why the last reminder came, kept after its card is closed.
+    last_reason: Option<String>,
+    /// A message at the top of the window (settings warnings, save errors).
+    notice: Option<String>,
+    /// The window was minimised once at start-up (when the setting asks for it).
+    started: bool,
+}
+
+/// Something the user asked for, carried out after drawing.
+#[must_use]
+#[derive(Clone, Debug, PartialEq)]
+enum Action {
+    Send(Command),
+    OpenCalibration,
+    Calibration(CalibrationAction),
+    OpenSettings,
+    Settings(FormAction),
+    OpenHelp,
+    CloseDialog,
+    AcceptDisclaimer,
+    Card(CardAction),
+    ShowCameraImage(bool),
+    DismissNotice,
+}
+
+/// The desktop app.
+pub struct PlumblineApp {
+    persisted: Persisted,
+    runtime: Runtime,
+    view: View,
+}
+
+impl PlumblineApp {
+    /// An app over `backend`, with settings as loaded from `paths`.
+    pub fn new(
+        backend: Box<dyn Backend>,
+        loaded: LoadedSettings,
+        paths: AppPaths,
+        notifier: Box<dyn Notifier>,
+    ) -> PlumblineApp {
+        // Without a config folder nothing can be remembered: better shown every time than never.
+        let disclaimer_seen = paths
+            .first_run_marker
+            .as_ref()
+            .is_some_and(|marker| marker.exists());
+        let (library, library_error) = match Library::builtin() {
+            Ok(library) => (Some(library), None),
+            Err(error) => (None, Some(error.to_string())),
+        };
+        let view = View {
+            dialog: (!disclaimer_seen).then_some(Dialog::FirstRun),
+            notice: loaded.warning.clone().or(library_error),
+            ..View::default()
+        };
+        PlumblineApp {
+            persisted: Persisted {
+                settings: loaded.settings,
+                settings_file_invalid: loaded.file_is_invalid,
+                disclaimer_seen,
+            },
+            runtime: Runtime {
+                backend,
+                notifier,
+                paths,
+                preview: None,
+                preview_source: None,
+                library,
+            },
+            view,
+        }
+    }
+
+    /// The settings in force.
+    pub fn settings(&self) -> &Settings {
+        &self.persisted.settings
+    }
+
+    /// Takes the backend's updates and acts on them; cheap when there are none. Call before
+    /// drawing, and also while the window is hidden.
+    pub fn poll(&mut self, ctx: &egui::Context) {
+        let now = ctx.input(|input| input.time);
+        while let Some(update) = self.runtime.backend.try_recv() {
+            self.apply_update(ctx, update);
+        }
+        if !self.runtime.notifier.failures().is_empty() {
+            ctx.send_viewport_cmd(egui::ViewportCommand::RequestUserAttention(
+                egui::UserAttentionType::Informational,
+            ));
+        }
+        if let Some(Dialog::Calibration(Calibration::Countdown { ends_at })) = &self.view.dialog {
+            let ends_at = *ends_at;
+            if now >= ends_at {
+                self.runtime.backend.send(Command::StartCalibration);
+                self.view.dialog = Some(Dialog::Calibration(Calibration::Collecting {
+                    progress: 0.0,
+                    feedback: Vec::new(),
+                }));
+            } else {
+                ctx.request_repaint_after_secs(((ends_at - now).fract().max(0.05)) as f32);
+            }
+        }
+        if let Some(ends_at) = self
+            .view
+            .prompt
+            .as_ref()
+            .and_then(|card| card.timer_ends_at)
+            && ends_at > now
+        {
+            ctx.request_repaint_after_secs(((ends_at - now).fract().max(0.05)) as f32);
+        }
+        if !self.view.started {
+            self.view.started = true;
+            if self.persisted.settings.start_minimised {
+                ctx.send_viewport_cmd(egui::ViewportCommand::Minimized(true));
+            }
+        }
+    }
+
+    fn apply_update(&mut self, ctx: &egui::Context, update: Update) {
+        match update {
+            Update::Live(mut live) => {
+                if let Some(message) = live.prompt.take() {
+                    self.new_prompt(ctx, message);
+                }
+                if self.state() != Some(live.status.state) {
+                    // The taskbar tells the state too, without opening the window.
+                    let look = theme::state_look(live.status.state);
+                    ctx.send_viewport_cmd(egui::ViewportCommand::Title(format!(
+                        "plumbline: {}",
+                        look.label
+                    )));
+                }
+                self.update_preview(ctx, live.preview.take());
+                self.view.live = Some(live);
+            }
+            Update::Calibration(update) => {
+                let state = Calibration::from_update(update);
+                match &mut self.view.dialog {
+                    Some(Dialog::Calibration(current)) => *current = state,
+                    // Calibrations start from their own panel, so none should run while
+                    // another dialog is open; the dialog the user is in stays.
+                    Some(_) => {}
+                    None => self.view.dialog = Some(Dialog::Calibration(state)),
+                }
+            }
+            Update::Fatal(message) => self.view.fatal = Some(message),
+        }
+    }
+
+    /// Shows a new prompt, and tells the desktop when the window is not in front.
+    fn new_prompt(&mut self, ctx: &egui::Context, message: CoachMessage) {
+        let in_background = ctx.input(|input| {
+            let viewport = input.viewport();
+            viewport.focused == Some(false) || viewport.minimized == Some(true)
+        });
+        if in_background {
+            if self.persisted.settings.notifications {
+                self.runtime
+                    .notifier
+                    .notify(&message.title, &message.body());
+            } else {
+                ctx.send_viewport_cmd(egui::ViewportCommand::RequestUserAttention(
+                    egui::UserAttentionType::Informational,
+                ));
+            }
+        }
+        self.view.last_reason = Some(message.reason.clone());
+        self.view.prompt = Some(PromptCard::new(message));
+    }
+
+    fn update_preview(&mut self, ctx: &egui::Context, preview: Option<Arc<RgbImage>>) {
+        let Some(picture) = preview.filter(|_| self.persisted.settings.show_camera_image) else {
+            self.runtime.preview = None;
+            self.runtime.preview_source = None;
+            return;
+        };
+        if self
+            .runtime
+            .preview_source
+            .as_ref()
+            .is_some_and(|shown| Arc::ptr_eq(shown, &picture))
+        {
+            return;
+        }
+        let size = [picture.width() as usize, picture.height() as usize];
+        let image = egui::ColorImage::from_rgb(size, picture.as_raw());
+        match &mut self.runtime.preview {
+            Some(texture) => texture.set(image, egui::TextureOptions::LINEAR),
+            None => {
+                self.runtime.preview =
+                    Some(ctx.load_texture("camera-preview", image, egui::TextureOptions::LINEAR));
+            }
+        }
+        self.runtime.preview_source = Some(picture);
+    }
+
+    /// Draws the window and carries out what the user asked for.
+    pub fn show(&mut self, ui: &mut Ui) {
+        let now = ui.input(|input| input.time);
+        let mut actions = Vec::new();
+        egui::Panel::top("top_bar").show(ui, |ui| {
+            ui.add_space(6.0);
+            actions.extend(self.top_bar(ui));
+            ui.add_space(4.0);
+        });
+        // Calibration runs in the side panel, so the picture stays in view for positioning.
+        if let Some(Dialog::Calibration(state)) = &self.view.dialog {
+            egui::Panel::right("calibration")
+                .exact_size(320.0)
+                .resizable(false)
+                .show(ui, |ui| {
+                    ui.add_space(8.0);
+                    if let Some(action) = calibration::show(ui, state, now) {
+                        actions.push(Action::Calibration(action));
+                    }
+                });
+        } else if self.view.fatal.is_none()
+            && let Some(live) = &self.view.live
+        {
+            egui::Panel::right("numbers")
+                .exact_size(290.0)
+                .resizable(false)
+                .show(ui, |ui| {
+                    ui.add_space(8.0);
+                    live_view::numbers(ui, live);
+                    if let Some(reason) = &self.view.last_reason {
+                        ui.add_space(8.0);
+                        ui.heading("Last reminder");
+                        ui.label(reason);
+                    }
+                });
+        }
+        egui::CentralPanel::default().show(ui, |ui| actions.extend(self.central(ui)));
+        actions.extend(self.dialogs(ui, now));
+        for action in actions {
+            self.perform(ui.ctx(), action, now);
+        }
+    }
+
+    fn state(&self) -> Option<MonitorState> {
+        self.view.live.as_ref().map(|live| live.status.state)
+    }
+
+    fn top_bar(&self, ui: &mut Ui) -> Vec<Action> {
+        let mut actions = Vec::new();
+        let look = match (&self.view.fatal, self.state()) {
+            (Some(_), _) => theme::STOPPED,
+            (None, Some(state)) => theme::state_look(state),
+            (None, None) => theme::STARTING,
+        };
+        ui.horizontal(|ui| {
+            theme::badge(ui, &look, true);
+            let hint = match &self.view.live {
+                Some(live) if self.view.fatal.is_none() => format!(
+                    "{} ({} so far)",
+                    look.hint,
+                    format_duration(live.time_s - live.status.since_s)
+                ),
+                _ => look.hint.to_owned(),
+            };
+            ui.label(RichText::new(hint).weak());
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if ui.button("Help").clicked() {
+                    actions.push(Action::OpenHelp);
+                }
+                if ui.button("Settings").clicked() {
+                    actions.push(Action::OpenSettings);
+                }
+                let monitoring = self.view.fatal.is_none() && self.view.live.is_some();
+                if ui
+                    .add_enabled(monitoring, egui::Button::new("Calibrate"))
+                    .clicked()
+                {
+                    actions.push(Action::OpenCalibration);
+                }
+                ui.add_enabled_ui(monitoring, |ui| {
+                    ui.menu_button("Snooze", |ui| {
+                        for minutes in SNOOZE_MINUTES {
+                            if ui.button(format!("{minutes} minutes")).clicked() {
+                                actions.push(Action::Send(Command::Snooze { minutes }));
+                                ui.close();
+                            }
+                        }
+                    });
+                    let held = matches!(
+                        self.state(),
+                        Some(MonitorState::Paused | MonitorState::Snoozed)
+                    );
+                    if held {
+                        if ui.button("Resume").clicked() {
+                            actions.push(Action::Send(Command::Resume));
+                        }
+                    } else if ui.button("Pause").clicked() {
+                        actions.push(Action::Send(Command::Pause));
+                    }
+                });
+            });
+        });
+        actions
+    }
+
+    fn central(&self, ui: &mut Ui) -> Vec<Action> {
+        let mut actions = Vec::new();
+        if let Some(notice) = &self.view.notice {
+            notice_frame(ui, theme::AMBER, |ui| {
+                ui.label(notice);
+                ui.horizontal(|ui| {
+                    if ui.button("Open settings").clicked() {
+                        actions.push(Action::OpenSettings);
+                    }
+                    if ui.button("Dismiss").clicked() {
+                        actions.push(Action::DismissNotice);
+                    }
+                });
+            });
+            ui.add_space(6.0);
+        }
+        if let Some(message) = &self.view.fatal {
+            actions.extend(stopped(ui, message));
+            return actions;
+        }
+        let Some(live) = &self.view.live else {
+            // Static text, not a spinner: an animation would repaint the window without end.
+            ui.add_space(12.0);
+            ui.label("Starting the camera and the pose engine…");
+            return actions;
+        };
+        if live.status.state == MonitorState::CameraProblem || live.status.camera_fault.is_some() {
+            actions.extend(camera_problem(ui, live));
+            return actions;
+        }
+        if live.status.baseline_suspect {
+            notice_frame(ui, theme::AMBER, |ui| {
+                ui.label(
+                    "You seem to sit differently in the picture than when you calibrated \
+                     (the camera or the chair may have moved). A fresh baseline keeps the \
+                     readings fair.",
+                );
+                if ui.button("Recalibrate now").clicked() {
+                    actions.push(Action::Calibration(CalibrationAction::Start));
+                }
+            });
+            ui.add_space(6.0);
+        } else if live.status.state == MonitorState::Calibrating
+            && !matches!(self.view.dialog, Some(Dialog::Calibration(_)))
+        {
+            notice_frame(ui, theme::ACCENT, |ui| {
+                ui.label(
+                    "plumbline needs a baseline of your upright posture before it can help. \
+                     It takes about ten seconds.",
+                );
+                if ui.button("Calibrate now").clicked() {
+                    actions.push(Action::OpenCalibration);
+                }
+            });
+            ui.add_space(6.0);
+        }
+        live_view::picture(ui, live, self.runtime.preview.as_ref());
+        let mut show_image = self.persisted.settings.show_camera_image;
+        if ui
+            .checkbox(&mut show_image, "Show the camera image")
+            .on_hover_text("Off: only the tracked points are drawn. Pictures never leave memory.")
+            .changed()
+        {
+            actions.push(Action::ShowCameraImage(show_image));
+        }
+        actions
+    }
+
+    fn dialogs(&mut self, ui: &mut Ui, now: f64) -> Vec<Action> {
+        let mut actions = Vec::new();
+        let ctx = ui.ctx().clone();
+        match &self.view.dialog {
+            Some(Dialog::FirstRun) => {
+                egui::Modal::new(egui::Id::unique("first_run")).show(&ctx, |ui| {
+                    ui.set_width(560.0);
+                    ui.heading("Welcome to plumbline");
+                    ui.label(
+                        "plumbline watches your posture through the webcam and nudges you when \
+                         you drift from your own upright baseline. Pictures stay in memory; only \
+                         numbers are kept.",
+                    );
+                    ui.add_space(6.0);
+                    self.health_notes(ui);
+                    ui.add_space(8.0);
+                    if ui.button(RichText::new("I understand").strong()).clicked() {
+                        actions.push(Action::AcceptDisclaimer);
+                    }
+                });
+            }
+            Some(Dialog::Help) => {
+                let response = egui::Modal::new(egui::Id::unique("help")).show(&ctx, |ui| {
+                    ui.set_width(560.0);
+                    ui.heading("Help");
+                    egui::ScrollArea::vertical()
+                        .auto_shrink(false)
+                        .min_scrolled_height(ctx.content_rect().height() * 0.7)
+                        .max_height(ctx.content_rect().height() * 0.7)
+                        .show(ui, |ui| {
+                            ui.label(
+                                "The badge at the top shows where you stand. Pause stops \
+                                 monitoring until you resume; Snooze holds prompts for a while. \
+                                 Calibrate again whenever you move the camera or the chair.",
+                            );
+                            ui.add_space(6.0);
+                            ui.strong("States");
+                            for state in MonitorState::ALL {
+                                let look = theme::state_look(state);
+                                ui.horizontal(|ui| {
+                                    theme::badge(ui, &look, false);
+                                    ui.label(look.hint);
+                                });
+                            }
+                            ui.add_space(6.0);
+                            self.health_notes(ui);
+                        });
+                    ui.add_space(6.0);
+                    if ui.button("Close").clicked() {
+                        actions.push(Action::CloseDialog);
+                    }
+                });
+                if response.should_close() {
+                    actions.push(Action::CloseDialog);
+                }
+            }
+            Some(Dialog::Settings) => {
+                if let Some(form) = &mut self.view.settings_form {
+                    let response = egui::Modal::new(egui::Id::unique("settings"))
+                        .show(&ctx, |ui| form.show(ui));
+                    if let Some(action) = response.inner {
+                        actions.push(Action::Settings(action));
+                    } else if response.should_close() {
+                        actions.push(Action::Settings(FormAction::Cancel));
+                    }
+                }
+            }
+            // Drawn in the side panel (see `show`); a prompt waits until it is over.
+            Some(Dialog::Calibration(_)) => {}
+            None => {
+                if let Some(card) = &self.view.prompt {
+                    let response = egui::Modal::new(egui::Id::unique("prompt"))
+                        .show(&ctx, |ui| card.show(ui, now));
+                    if let Some(action) = response.inner {
+                        actions.push(Action::Card(action));
+                    } else if response.should_close() {
+                        actions.push(Action::Card(CardAction::NotNow));
+                    }
+                }
+            }
+        }
+        actions
+    }
+
+    /// The disclaimer and the warning signs.
+    fn health_notes(&self, ui: &mut Ui) {
+        let Some(library) = &self.runtime.library else {
+            return;
+        };
+        ui.strong("Please read");
+        ui.label(library.disclaimer.trim());
+        ui.add_space(6.0);
+        ui.label(RichText::new(&library.red_flags.intro).strong());
+        for sign in &library.red_flags.signs {
+            ui.label(format!("•  {sign}"));
+        }
+    }
+
+    fn perform(&mut self, ctx: &egui::Context, action: Action, now: f64) {
+        match action {
+            Action::Send(command) => self.runtime.backend.send(command),
+            Action::OpenCalibration => {
+                self.view.dialog = Some(Dialog::Calibration(Calibration::Checklist));
+            }
+            Action::Calibration(action) => self.calibration_action(ctx, action, now),
+            Action::OpenSettings => {
+                self.view.settings_form = Some(SettingsForm::new(&self.persisted.settings));
+                self.view.dialog = Some(Dialog::Settings);
+            }
+            Action::Settings(FormAction::Save) => self.save_settings(),
+            Action::Settings(FormAction::Cancel) | Action::CloseDialog => {
+                self.view.dialog = None;
+                self.view.settings_form = None;
+            }
+            Action::OpenHelp => self.view.dialog = Some(Dialog::Help),
+            Action::AcceptDisclaimer => {
+                self.persisted.disclaimer_seen = true;
+                self.view.dialog = None;
+                if let Some(marker) = &self.runtime.paths.first_run_marker {
+                    let written = marker
+                        .parent()
+                        .map_or(Ok(()), std::fs::create_dir_all)
+                        .and_then(|()| std::fs::write(marker, "seen\n"));
+                    if let Err(error) = written {
+                        self.view.notice = Some(format!(
+                            "Could not note that the welcome was read ({}: {error}); it will show again next time.",
+                            marker.display()
+                        ));
+                    }
+                }
+            }
+            Action::Card(action) => {
+                self.card_action(action, now);
+                // Timers and the countdown schedule their own repaints from the next frame on.
+                ctx.request_repaint();
+            }
+            Action::ShowCameraImage(show) => {
+                let mut settings = self.persisted.settings.clone();
+                settings.show_camera_image = show;
+                self.store_settings(settings);
+                if !show {
+                    self.runtime.preview = None;
+                    self.runtime.preview_source = None;
+                }
+            }
+            Action::DismissNotice => self.view.notice = None,
+        }
+    }
+
+    fn calibration_action(&mut self, ctx: &egui::Context, action: CalibrationAction, now: f64) {
+        match action {
+            CalibrationAction::Start => {
+                self.view.dialog = Some(Dialog::Calibration(Calibration::Countdown {
+                    ends_at: now + calibration::COUNTDOWN_S,
+                }));
+                ctx.request_repaint();
+            }
+            CalibrationAction::TryAgain => {
+                self.view.dialog = Some(Dialog::Calibration(Calibration::Checklist));
+            }
+            CalibrationAction::Cancel => {
+                if matches!(
+                    self.view.dialog,
+                    Some(Dialog::Calibration(Calibration::Collecting { .. }))
+                ) {
+                    self.runtime.backend.send(Command::CancelCalibration);
+                }
+                self.view.dialog = None;
+            }
+            CalibrationAction::Close => self.view.dialog = None,
+        }
+    }
+
+    fn card_action(&mut self, action: CardAction, now: f64) {
+        match action {
+            CardAction::StartTimer => {
+                if let Some(card) = &mut self.view.prompt {
+                    let seconds = card
+                        .message
+                        .exercise
+                        .as_ref()
+                        .and_then(super::prompt_card::timer_seconds)
+                        .unwrap_or(0);
+                    card.timer_ends_at = Some(now + f64::from(seconds));
+                }
+            }
+            CardAction::StopTimer => {
+                if let Some(card) = &mut self.view.prompt {
+                    card.timer_ends_at = None;
+                }
+            }
+            CardAction::Done => {
+                self.view.prompt = None;
+                self.runtime.backend.send(Command::PromptDone);
+            }
+            CardAction::NotNow => {
+                self.view.prompt = None;
+                self.runtime.backend.send(Command::PromptDismissed);
+            }
+            CardAction::Snooze(minutes) => {
+                self.view.prompt = None;
+                self.runtime.backend.send(Command::Snooze { minutes });
+            }
+            CardAction::Pause => {
+                self.view.prompt = None;
+                self.runtime.backend.send(Command::Pause);
+            }
+            CardAction::Recalibrate => {
+                // One click: straight to the countdown, the checklist shows beside it.
+                self.view.prompt = None;
+                self.runtime.backend.send(Command::PromptDismissed);
+                self.view.dialog = Some(Dialog::Calibration(Calibration::Countdown {
+                    ends_at: now + calibration::COUNTDOWN_S,
+                }));
+            }
+        }
+    }
+
+    fn save_settings(&mut self) {
+        let Some(form) = &mut self.view.settings_form else {
+            return;
+        };
+        match form.parse() {
+            Err(errors) => form.errors = errors,
+            Ok(settings) => {
+                if self.store_settings(settings) {
+                    self.view.dialog = None;
+                    self.view.settings_form = None;
+                }
+            }
+        }
+    }
+
+    /// Saves `settings` to the file and hands them to the backend; false (with a message in
+    /// the form or at the top) when the file could not be written.
+    fn store_settings(&mut self, settings: Settings) -> bool {
+        if let Some(path) = &self.runtime.paths.settings
+            && let Err(error) =
+                settings::save(&settings, path, self.persisted.settings_file_invalid)
+        {
+            let message = format!("Settings were not saved: {error}");
+            match &mut self.view.settings_form {
+                Some(form) => form.errors = vec![message],
+                None => self.view.notice = Some(message),
+            }
+            return false;
+        }
+        if self.persisted.settings_file_invalid {
+            self.view.notice = None;
+        }
+        self.persisted.settings_file_invalid = false;
+        self.persisted.settings = settings.clone();
+        self.runtime
+            .backend
+            .send(Command::ApplySettings(Box::new(settings)));
+        true
+    }
+}
+
+impl eframe::App for PlumblineApp {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        self.poll(ctx);
+    }
+
+    fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
+        self.show(ui);
+    }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        self.runtime.backend.send(Command::Shutdown);
+    }
+}
+
+/// A tinted frame for notices.
+fn notice_frame(ui: &mut Ui, color: egui::Color32, add: impl FnOnce(&mut Ui)) {
+    egui::Frame::new()
+        .fill(color.gamma_multiply(0.15))
+        .stroke(egui::Stroke::new(1.0, color))
+        .corner_radius(egui::CornerRadius::same(8))
+        .inner_margin(egui::Margin::same(10))
+        .show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            add(ui);
+        });
+}
+
+/// Monitoring cannot run: say why and what to try.
+fn stopped(ui: &mut Ui, message: &str) -> Vec<Action> {
+    let mut actions = Vec::new();
+    ui.add_space(12.0);
+    ui.heading("Monitoring cannot start");
+    ui.label(RichText::new(message).strong());
+    ui.add_space(6.0);
+    ui.label("If the camera is the problem, plug one in and press Try again, or watch a recording instead:");
+    ui.code("plumbline --source VIDEO");
+    ui.add_space(4.0);
+    ui.label("To check that the pose engine and its models are in place, run:");
+    ui.code("plumbline check");
+    ui.add_space(6.0);
+    if ui.button("Try again").clicked() {
+        actions.push(Action::Send(Command::RetryCamera));
+    }
+    actions
+}
+
+/// The camera is not delivering pictures: say why and what to try.
+fn camera_problem(ui: &mut Ui, live: &LiveUpdate) -> Vec<Action> {
+    let mut actions = Vec::new();
+    ui.add_space(12.0);
+    ui.heading("The camera is not working");
+    let detail = live
+        .camera_message
+        .clone()
+        .unwrap_or_else(|| camera_fault_text(live.status.camera_fault).to_owned());
+    ui.label(RichText::new(detail).strong());
+    ui.add_space(6.0);
+    ui.label("plumbline keeps trying by itself. No camera at hand? Watch a recording instead:");
+    ui.code("plumbline --source VIDEO");
+    ui.add_space(6.0);
+    if ui.button("Try again").clicked() {
+        actions.push(Action::Send(Command::RetryCamera));
+    }
+    actions
+}
+
+fn camera_fault_text(kind: Option<CameraFaultKind>) -> &'static str {
+    match kind {
+        Some(CameraFaultKind::NotFound) => {
+            "No camera was found. Plug one in, or pick another in Settings."
+        }
+        Some(CameraFaultKind::Busy) => {
+            "Another program is using the camera (a video call?). It will be picked up again when it is free."
+        }
+        Some(CameraFaultKind::Unplugged) => "The camera was unplugged.",
+        Some(CameraFaultKind::PermissionDenied) => {
+            "The system did not allow access to the camera. Check that your user may use video devices."
+        }
+        Some(CameraFaultKind::Black) => {
+            "The picture is black: is the lens covered or the privacy shutter closed?"
+        }
+        Some(CameraFaultKind::Frozen) => "The picture stopped changing.",
+        Some(CameraFaultKind::Other) | None => "The camera stopped delivering pictures.",
+    }
+}

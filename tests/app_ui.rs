@@ -1,0 +1,561 @@
+//! The desktop app's real state and drawing code, driven headless by `egui_kittest` with a fake
+//! pipeline: scripted updates in, recorded commands out. Widgets are found by their labels.
+//! Plus the app's command line: `--source` checks.
+
+mod support;
+
+use std::collections::VecDeque;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use plumbline::app::backend::{Backend, CalibrationUpdate, Command, LiveUpdate, Update};
+use plumbline::app::notify::RecordingNotifier;
+use plumbline::app::{AppPaths, PlumblineApp};
+use plumbline::coach::{Coach, CoachMessage};
+use plumbline::monitor::{
+    Deviations, Fault, MonitorConfig, MonitorState, Prompt, PromptKind, Status, Totals,
+};
+use plumbline::verdict::Verdict;
+
+/// A pipeline that sends what the test scripts and records what the UI asks.
+#[derive(Clone, Default)]
+struct FakeBackend {
+    updates: Arc<Mutex<VecDeque<Update>>>,
+    commands: Arc<Mutex<Vec<Command>>>,
+}
+
+impl FakeBackend {
+    fn push(&self, update: Update) {
+        self.updates.lock().unwrap().push_back(update);
+    }
+
+    fn commands(&self) -> Vec<Command> {
+        self.commands.lock().unwrap().clone()
+    }
+}
+
+impl Backend for FakeBackend {
+    fn send(&mut self, command: Command) {
+        self.commands.lock().unwrap().push(command);
+    }
+
+    fn try_recv(&mut self) -> Option<Update> {
+        self.updates.lock().unwrap().pop_front()
+    }
+}
+
+/// The app in a harness, with its files in `folder` and the welcome already read (unless
+/// `first_run`).
+fn app_in(
+    folder: &Path,
+    fake: &FakeBackend,
+    notifier: RecordingNotifier,
+    first_run: bool,
+) -> Harness<'static, PlumblineApp> {
+    let paths = AppPaths::in_folder(folder);
+    if !first_run {
+        std::fs::write(paths.first_run_marker.as_ref().unwrap(), "seen\n").unwrap();
+    }
+    let app = PlumblineApp::new(
+        Box::new(fake.clone()),
+        paths.load_settings(),
+        paths,
+        Box::new(notifier),
+    );
+    Harness::builder()
+        .with_size([1100.0, 800.0])
+        .build_ui_state(
+            |ui, app: &mut PlumblineApp| {
+                app.poll(ui.ctx());
+                app.show(ui);
+            },
+            app,
+        )
+}
+
+fn app(folder: &Path, fake: &FakeBackend) -> Harness<'static, PlumblineApp> {
+    app_in(folder, fake, RecordingNotifier::default(), false)
+}
+
+fn status(state: MonitorState) -> Status {
+    Status {
+        state,
+        since_s: 0.0,
+        fault: None,
+        level: 0,
+        slouch_evidence_s: 0.0,
+        snooze_until_s: None,
+        camera_fault: None,
+        baseline_suspect: false,
+        present_since_break_s: 0.0,
+        thresholds: MonitorConfig::default().enter_thresholds(),
+        totals: Totals {
+            upright_s: 540.0,
+            drifting_s: 30.0,
+            slouching_s: 30.0,
+            upright_streak_s: 300.0,
+            longest_upright_streak_s: 420.0,
+            ..Totals::default()
+        },
+    }
+}
+
+fn live(time_s: f64, status: Status, prompt: Option<CoachMessage>) -> Update {
+    Update::Live(Box::new(LiveUpdate {
+        time_s,
+        preview: None,
+        pose: None,
+        frame_size: [640, 480],
+        verdict: Verdict::Upright,
+        forward_head_dev_deg: Some(3.0),
+        rounded_shoulder_dev_deg: Some(1.5),
+        head_pitch_dev_deg: None,
+        status,
+        events: Vec::new(),
+        prompt,
+        analysis_fps: 2.0,
+        cpu_share: 0.04,
+        camera_message: None,
+    }))
+}
+
+/// A forward-head prompt worded by the real coach.
+fn forward_head_prompt(coach: &mut Coach) -> CoachMessage {
+    coach.message(&Prompt {
+        at_s: 100.0,
+        kind: PromptKind::Posture,
+        fault: Some(Fault::ForwardHead),
+        deviations: Deviations {
+            forward_head_dev_deg: Some(12.0),
+            ..Deviations::default()
+        },
+        lasted_s: 45.0,
+        level: 1,
+        recalibrate_reason: None,
+    })
+}
+
+fn shows(harness: &Harness<'_, PlumblineApp>, text: &str) -> bool {
+    harness.query_all_by_label_contains(text).next().is_some()
+}
+
+#[test]
+fn the_first_run_shows_the_disclaimer_and_red_flags_once_and_help_shows_them_again() {
+    let folder = tempfile::tempdir().unwrap();
+    let fake = FakeBackend::default();
+    let mut harness = app_in(folder.path(), &fake, RecordingNotifier::default(), true);
+    harness.run();
+    assert!(shows(&harness, "Welcome to plumbline"));
+    assert!(shows(&harness, "not a medical device"));
+    assert!(shows(&harness, "worse at night"));
+    harness.get_by_label("I understand").click();
+    harness.run();
+    assert!(!shows(&harness, "Welcome to plumbline"));
+    assert!(folder.path().join("disclaimer-seen").exists());
+    drop(harness);
+
+    let mut harness = app_in(folder.path(), &fake, RecordingNotifier::default(), true);
+    harness.run();
+    assert!(!shows(&harness, "Welcome to plumbline"));
+    harness.get_by_label("Help").click();
+    harness.run();
+    assert!(shows(&harness, "not a medical device"));
+    assert!(shows(&harness, "worse at night"));
+    // Every state's badge is listed (and its glyph renders: missing glyphs fail the harness).
+    for label in [
+        "Upright",
+        "Drifting",
+        "Slouching",
+        "Away",
+        "Paused",
+        "Snoozed",
+    ] {
+        assert!(shows(&harness, label), "{label}");
+    }
+    harness.get_by_label("Close").click();
+    harness.run();
+    assert!(!shows(&harness, "worse at night"));
+}
+
+#[test]
+fn calibration_succeeds_with_a_summary_after_the_checklist_and_countdown() {
+    let folder = tempfile::tempdir().unwrap();
+    let fake = FakeBackend::default();
+    fake.push(live(1.0, status(MonitorState::Calibrating), None));
+    let mut harness = app(folder.path(), &fake);
+    harness.run();
+    assert!(shows(&harness, "needs a baseline"));
+    harness.get_by_label("Calibrate").click();
+    harness.run();
+    assert!(shows(&harness, "ears are over your shoulders"));
+    harness.get_by_label("Start").click();
+    harness.run();
+    assert!(shows(&harness, "Starting in"));
+    assert!(!fake.commands().contains(&Command::StartCalibration));
+    // The countdown runs on UI time: four seconds of frames at the harness's 4 fps.
+    harness.run_steps(16);
+    assert!(fake.commands().contains(&Command::StartCalibration));
+    assert!(shows(&harness, "Hold still"));
+
+    fake.push(Update::Calibration(CalibrationUpdate::Collecting {
+        progress: 0.4,
+        feedback: vec!["Move back so both shoulders are in view".to_owned()],
+    }));
+    harness.run();
+    assert!(shows(&harness, "Move back so both shoulders are in view"));
+
+    fake.push(Update::Calibration(CalibrationUpdate::Succeeded {
+        summary: vec![
+            ("Neck height ratio".to_owned(), "0.82".to_owned()),
+            ("Head pitch".to_owned(), "3° down".to_owned()),
+        ],
+    }));
+    harness.run();
+    assert!(shows(&harness, "Calibration done"));
+    assert!(shows(&harness, "Neck height ratio"));
+    assert!(shows(&harness, "0.82"));
+    harness.get_by_label("Finish").click();
+    harness.run();
+    assert!(!shows(&harness, "Calibration done"));
+}
+
+#[test]
+fn calibration_failure_says_why_and_offers_to_try_again() {
+    let folder = tempfile::tempdir().unwrap();
+    let fake = FakeBackend::default();
+    fake.push(live(1.0, status(MonitorState::Upright), None));
+    let mut harness = app(folder.path(), &fake);
+    harness.run();
+    harness.get_by_label("Calibrate").click();
+    harness.run();
+    harness.get_by_label("Start").click();
+    harness.run_steps(16);
+    fake.push(Update::Calibration(CalibrationUpdate::Failed {
+        reasons: vec!["You moved too much; hold still for the whole count.".to_owned()],
+    }));
+    harness.run();
+    assert!(shows(&harness, "Calibration did not work"));
+    assert!(shows(&harness, "You moved too much"));
+    assert!(shows(&harness, "previous baseline"));
+    harness.get_by_label("Try again").click();
+    harness.run();
+    assert!(shows(&harness, "ears are over your shoulders"));
+    harness.get_by_label("Cancel").click();
+    harness.run();
+    assert!(!shows(&harness, "ears are over your shoulders"));
+    // Cancelling the checklist (nothing collected yet) does not bother the backend.
+    assert!(!fake.commands().contains(&Command::CancelCalibration));
+}
+
+#[test]
+fn a_persisting_drift_shows_a_prompt_with_its_reason_and_an_exercise() {
+    let folder = tempfile::tempdir().unwrap();
+    let fake = FakeBackend::default();
+    let mut coach = Coach::builtin().unwrap();
+    fake.push(live(10.0, status(MonitorState::Drifting), None));
+    let mut harness = app(folder.path(), &fake);
+    harness.run();
+    assert!(shows(&harness, "Drifting"));
+    assert!(!shows(&harness, "Posture check"));
+
+    let message = forward_head_prompt(&mut coach);
+    let exercise = message.exercise.clone().unwrap();
+    fake.push(live(45.0, status(MonitorState::Slouching), Some(message)));
+    harness.run();
+    assert!(shows(&harness, "Posture check"));
+    assert!(shows(
+        &harness,
+        "Head 12° forward of your baseline for 45 s"
+    ));
+    assert!(shows(&harness, "ears are above your shoulders"));
+    assert!(shows(&harness, &format!("Try: {}", exercise.name)));
+    assert!(shows(&harness, &exercise.steps[0]));
+    // A later update without a prompt keeps the card up.
+    fake.push(live(46.0, status(MonitorState::Slouching), None));
+    harness.run();
+    assert!(shows(&harness, "Posture check"));
+
+    harness.get_by_label("Done").click();
+    harness.run();
+    assert!(!shows(&harness, "Posture check"));
+    assert_eq!(fake.commands(), vec![Command::PromptDone]);
+    // Why it fired stays in view after the card is gone.
+    assert!(shows(&harness, "Last reminder"));
+    assert!(shows(
+        &harness,
+        "Head 12° forward of your baseline for 45 s"
+    ));
+}
+
+#[test]
+fn snooze_hides_the_prompt_and_it_comes_back_after_the_snooze() {
+    let folder = tempfile::tempdir().unwrap();
+    let fake = FakeBackend::default();
+    let mut coach = Coach::builtin().unwrap();
+    fake.push(live(
+        45.0,
+        status(MonitorState::Slouching),
+        Some(forward_head_prompt(&mut coach)),
+    ));
+    let mut harness = app(folder.path(), &fake);
+    harness.run();
+    assert!(shows(&harness, "Posture check"));
+    harness.get_by_label("Snooze 30 min").click();
+    harness.run();
+    assert!(!shows(&harness, "Posture check"));
+    assert_eq!(fake.commands(), vec![Command::Snooze { minutes: 30 }]);
+
+    let mut snoozed = status(MonitorState::Snoozed);
+    snoozed.snooze_until_s = Some(46.0 + 30.0 * 60.0);
+    fake.push(live(46.0, snoozed, None));
+    harness.run();
+    assert!(shows(&harness, "Snoozed"));
+    assert!(shows(&harness, "prompts resume in 30 min"));
+    assert!(!shows(&harness, "Posture check"));
+    assert!(harness.query_by_label("Resume").is_some());
+
+    // The snooze ran out and the slouch went on: the backend prompts again.
+    fake.push(live(
+        46.0 + 30.0 * 60.0 + 40.0,
+        status(MonitorState::Slouching),
+        Some(forward_head_prompt(&mut coach)),
+    ));
+    harness.run();
+    assert!(shows(&harness, "Posture check"));
+    assert!(shows(&harness, "Slouching"));
+}
+
+#[test]
+fn settings_reject_an_invalid_value_with_a_message_and_save_a_valid_one() {
+    let folder = tempfile::tempdir().unwrap();
+    let fake = FakeBackend::default();
+    fake.push(live(1.0, status(MonitorState::Upright), None));
+    let mut harness = app(folder.path(), &fake);
+    harness.run();
+    harness.get_by_label("Settings").click();
+    harness.run();
+    harness
+        .get_by_label("Prompt delay")
+        .set_text_value_accesskit("1");
+    harness.run();
+    harness.get_by_label("Save").click();
+    harness.run();
+    assert!(shows(&harness, "Prompt delay: 1 s is outside 5–600 s"));
+    assert!(!folder.path().join("settings.toml").exists());
+    assert!(fake.commands().is_empty());
+
+    harness
+        .get_by_label("Prompt delay")
+        .set_text_value_accesskit("45");
+    harness.run();
+    harness.get_by_label("Save").click();
+    harness.run();
+    assert!(!shows(&harness, "outside 5–600"));
+    let saved = std::fs::read_to_string(folder.path().join("settings.toml")).unwrap();
+    assert!(saved.contains("prompt_delay_s = 45"), "{saved}");
+    match fake.commands().as_slice() {
+        [Command::ApplySettings(settings)] => assert_eq!(settings.prompt_delay_s, 45),
+        other => panic!("expected one ApplySettings, got {other:?}"),
+    }
+    assert_eq!(harness.state().settings().prompt_delay_s, 45);
+}
+
+#[test]
+fn an_invalid_settings_file_gives_a_visible_message_and_is_kept_aside_on_save() {
+    let folder = tempfile::tempdir().unwrap();
+    std::fs::write(
+        folder.path().join("settings.toml"),
+        "analysis_fps = \"fast\"\n",
+    )
+    .unwrap();
+    let fake = FakeBackend::default();
+    let mut harness = app(folder.path(), &fake);
+    harness.run();
+    assert!(shows(&harness, "is not valid"));
+    assert_eq!(harness.state().settings().analysis_fps, 2.0);
+    assert_eq!(
+        std::fs::read_to_string(folder.path().join("settings.toml")).unwrap(),
+        "analysis_fps = \"fast\"\n"
+    );
+    harness.get_by_label("Open settings").click();
+    harness.run();
+    assert!(shows(&harness, "Changes apply when you save"));
+    harness.get_by_label("Save").click();
+    harness.run();
+    assert_eq!(
+        std::fs::read_to_string(folder.path().join("settings.toml.invalid")).unwrap(),
+        "analysis_fps = \"fast\"\n"
+    );
+    assert!(!shows(&harness, "is not valid"));
+}
+
+#[test]
+fn pause_and_resume_send_commands_and_the_badge_follows_the_backend() {
+    let folder = tempfile::tempdir().unwrap();
+    let fake = FakeBackend::default();
+    fake.push(live(1.0, status(MonitorState::Upright), None));
+    let mut harness = app(folder.path(), &fake);
+    harness.run();
+    assert!(shows(&harness, "Upright"));
+    assert!(shows(&harness, "90 % of your desk time"));
+    assert!(shows(&harness, "2.0 frames/s"));
+    assert!(shows(&harness, "4 % of one core"));
+    harness.get_by_label("Pause").click();
+    harness.run();
+    fake.push(live(2.0, status(MonitorState::Paused), None));
+    harness.run();
+    assert!(shows(&harness, "Paused"));
+    harness.get_by_label("Resume").click();
+    harness.run();
+    assert_eq!(fake.commands(), vec![Command::Pause, Command::Resume]);
+}
+
+#[test]
+fn an_idle_window_stops_repainting() {
+    let folder = tempfile::tempdir().unwrap();
+    let fake = FakeBackend::default();
+    fake.push(live(1.0, status(MonitorState::Upright), None));
+    let mut harness = app(folder.path(), &fake);
+    harness.run();
+    // Nothing new from the backend: a frame is drawn and no further repaint is asked for.
+    let steps = harness.run();
+    assert!(steps <= 2, "kept repainting for {steps} frames");
+}
+
+#[test]
+fn a_fatal_error_and_a_camera_problem_explain_what_to_do() {
+    let folder = tempfile::tempdir().unwrap();
+    let fake = FakeBackend::default();
+    let mut camera = status(MonitorState::CameraProblem);
+    camera.camera_fault = Some(plumbline::monitor::CameraFaultKind::NotFound);
+    fake.push(live(1.0, camera, None));
+    let mut harness = app(folder.path(), &fake);
+    harness.run();
+    assert!(shows(&harness, "The camera is not working"));
+    assert!(shows(&harness, "No camera was found"));
+    assert!(shows(&harness, "plumbline --source VIDEO"));
+    harness.get_by_label("Try again").click();
+    harness.run();
+    assert_eq!(fake.commands(), vec![Command::RetryCamera]);
+
+    fake.push(Update::Fatal(
+        "the pose model landmark_lite.onnx is missing".to_owned(),
+    ));
+    harness.run();
+    assert!(shows(&harness, "Monitoring cannot start"));
+    assert!(shows(&harness, "landmark_lite.onnx is missing"));
+    assert!(shows(&harness, "Not monitoring"));
+}
+
+#[test]
+fn a_prompt_in_the_background_becomes_a_notification_or_asks_for_attention() {
+    for fail in [false, true] {
+        let folder = tempfile::tempdir().unwrap();
+        let fake = FakeBackend::default();
+        let notifier = RecordingNotifier::new(fail);
+        let sent = notifier.sent.clone();
+        let mut harness = app_in(folder.path(), &fake, notifier, false);
+        harness.run();
+        harness
+            .input_mut()
+            .viewports
+            .entry(egui::ViewportId::ROOT)
+            .or_default()
+            .focused = Some(false);
+        let mut coach = Coach::builtin().unwrap();
+        fake.push(live(
+            45.0,
+            status(MonitorState::Slouching),
+            Some(forward_head_prompt(&mut coach)),
+        ));
+        harness.step();
+        let sent = sent.lock().unwrap().clone();
+        assert_eq!(sent.len(), 1);
+        assert_eq!(sent[0].0, "Posture check");
+        assert!(sent[0].1.starts_with("Head 12° forward"), "{}", sent[0].1);
+        let asked_attention = harness
+            .output()
+            .viewport_output
+            .values()
+            .flat_map(|output| &output.commands)
+            .any(|command| matches!(command, egui::ViewportCommand::RequestUserAttention(_)));
+        assert_eq!(asked_attention, fail, "fail = {fail}");
+        assert!(shows(&harness, "Posture check"));
+    }
+}
+
+#[test]
+fn source_must_be_a_file_and_is_only_for_the_app() {
+    let (output, _, stderr) = support::run(
+        support::plumbline()
+            .args(["--source", "/nonexistent/clip.mp4"])
+            .env("DISPLAY", ":0"),
+    );
+    assert!(!output.status.success());
+    assert!(stderr.contains("/nonexistent/clip.mp4"), "{stderr}");
+    assert!(stderr.contains("does not exist"), "{stderr}");
+    let (output, _, stderr) =
+        support::run(support::plumbline().args(["check", "--source", "a.mp4"]));
+    assert!(!output.status.success());
+    assert!(
+        stderr.contains("only applies to the desktop app"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn the_exercise_timer_counts_down_on_the_card() {
+    let folder = tempfile::tempdir().unwrap();
+    let fake = FakeBackend::default();
+    let mut coach = Coach::builtin().unwrap();
+    let message = forward_head_prompt(&mut coach);
+    let exercise = message.exercise.clone().unwrap();
+    let seconds = exercise.duration_s.or(exercise.hold_s).unwrap();
+    fake.push(live(45.0, status(MonitorState::Slouching), Some(message)));
+    let mut harness = app(folder.path(), &fake);
+    harness.run();
+    harness
+        .get_by_label(&format!("Start a {seconds} s timer"))
+        .click();
+    harness.run();
+    assert!(shows(&harness, &format!("{seconds} s left")));
+    // The harness steps at 4 fps: let the whole hold pass.
+    harness.run_steps(seconds as usize * 4 + 4);
+    assert!(shows(&harness, "Time is up"));
+    assert!(fake.commands().is_empty());
+}
+
+#[test]
+fn a_stale_baseline_offers_recalibration_in_one_click() {
+    let folder = tempfile::tempdir().unwrap();
+    let fake = FakeBackend::default();
+    let mut suspect = status(MonitorState::Upright);
+    suspect.baseline_suspect = true;
+    fake.push(live(1.0, suspect, None));
+    let mut harness = app(folder.path(), &fake);
+    harness.run();
+    assert!(shows(&harness, "camera or the chair may have moved"));
+    harness.get_by_label("Recalibrate now").click();
+    harness.run();
+    assert!(shows(&harness, "Starting in"));
+    harness.run_steps(16);
+    assert_eq!(fake.commands(), vec![Command::StartCalibration]);
+}
+
+#[test]
+fn the_snooze_menu_in_the_top_bar_sends_the_chosen_length() {
+    let folder = tempfile::tempdir().unwrap();
+    let fake = FakeBackend::default();
+    fake.push(live(1.0, status(MonitorState::Upright), None));
+    let mut harness = app(folder.path(), &fake);
+    harness.run();
+    harness.get_by_label("Snooze").click();
+    harness.run();
+    harness.get_by_label("60 minutes").click();
+    harness.run();
+    assert_eq!(fake.commands(), vec![Command::Snooze { minutes: 60 }]);
+    assert!(!shows(&harness, "60 minutes"));
+}
