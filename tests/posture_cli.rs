@@ -287,3 +287,45 @@ fn report_on_a_missing_database_says_so() {
     assert!(!output.status.success());
     assert!(stderr.contains("/nonexistent/history.db"), "{stderr}");
 }
+
+/// Real BlazePose output must be judged, not dismissed as uncertain: against a baseline taken
+/// from its own first frame, most frames of the real video get a posture verdict.
+#[test]
+fn real_video_frames_are_judged_with_confidence() {
+    use plumbline::geometry::{self, CameraIntrinsics, Thresholds};
+    use plumbline::models::ModelLocator;
+    use plumbline::pose::{BlazePose, FrameMode, LandmarkModel, PoseEstimator};
+    use plumbline::verdict::Verdict;
+
+    let locator = ModelLocator::in_dir(support::models_dir());
+    let mut estimator =
+        BlazePose::new(&locator, LandmarkModel::Lite, FrameMode::Video).expect("engine");
+    let mut frames =
+        plumbline::source::open_path(&fixture("carphone_640x480.mp4"), 1.0).expect("video");
+    let mut poses = Vec::new();
+    while let Some(frame) = frames.next_frame().expect("decodes") {
+        poses.push(
+            estimator
+                .estimate(&frame.image, frame.time_s)
+                .expect("runs"),
+        );
+    }
+    let camera = CameraIntrinsics::new(640, 480);
+    let baseline = geometry::calibrate_needing(&poses[..1], &camera, 1)
+        .1
+        .expect("baseline from the first frame");
+    let verdicts: Vec<Verdict> = poses
+        .iter()
+        .map(|pose| {
+            geometry::analyze(pose.as_ref(), &baseline, &Thresholds::default())
+                .judgement
+                .verdict
+        })
+        .collect();
+    let judged = verdicts
+        .iter()
+        .filter(|verdict| **verdict != Verdict::LowConfidence)
+        .count();
+    eprintln!("{judged} of {} frames judged", verdicts.len());
+    assert!(judged * 2 >= verdicts.len(), "{verdicts:?}");
+}
