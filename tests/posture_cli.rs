@@ -31,6 +31,18 @@ fn assert_finite(value: &Value, path: &str) {
     }
 }
 
+/// Calibrates on the portrait into `folder/baseline.json` and returns that path.
+fn portrait_baseline(folder: &std::path::Path) -> std::path::PathBuf {
+    let baseline = folder.join("baseline.json");
+    let (output, _, stderr) = run(plumbline()
+        .arg("calibrate")
+        .arg(fixture("grace_hopper.jpg"))
+        .arg("--out")
+        .arg(&baseline));
+    assert!(output.status.success(), "{stderr}");
+    baseline
+}
+
 fn number(value: &Value, key: &str) -> Option<f64> {
     value.get(key).and_then(Value::as_f64)
 }
@@ -147,13 +159,7 @@ fn calibrating_on_an_empty_scene_fails_with_the_gate_and_what_to_do() -> std::io
 #[test]
 fn csv_rows_carry_the_verdict_column() -> std::io::Result<()> {
     let folder = tempfile::tempdir()?;
-    let baseline = folder.path().join("baseline.json");
-    let (output, _, stderr) = run(plumbline()
-        .arg("calibrate")
-        .arg(fixture("grace_hopper.jpg"))
-        .arg("--out")
-        .arg(&baseline));
-    assert!(output.status.success(), "{stderr}");
+    let baseline = portrait_baseline(folder.path());
     let (output, stdout, stderr) = run(plumbline()
         .args(["analyze", "--format", "csv"])
         .arg(fixture("grace_hopper.jpg"))
@@ -172,13 +178,7 @@ fn csv_rows_carry_the_verdict_column() -> std::io::Result<()> {
 #[test]
 fn monitor_prints_events_as_json_lines_on_the_video() -> std::io::Result<()> {
     let folder = tempfile::tempdir()?;
-    let baseline = folder.path().join("baseline.json");
-    let (output, _, stderr) = run(plumbline()
-        .arg("calibrate")
-        .arg(fixture("grace_hopper.jpg"))
-        .arg("--out")
-        .arg(&baseline));
-    assert!(output.status.success(), "{stderr}");
+    let baseline = portrait_baseline(folder.path());
     let (output, stdout, stderr) = run(plumbline()
         .arg("monitor")
         .arg(fixture("carphone.mp4"))
@@ -225,14 +225,8 @@ fn monitor_refuses_a_missing_baseline_with_the_fix() {
 #[test]
 fn monitor_records_history_that_report_and_export_read_back() -> std::io::Result<()> {
     let folder = tempfile::tempdir()?;
-    let baseline = folder.path().join("baseline.json");
+    let baseline = portrait_baseline(folder.path());
     let db = folder.path().join("history.db");
-    let (output, _, stderr) = run(plumbline()
-        .arg("calibrate")
-        .arg(fixture("grace_hopper.jpg"))
-        .arg("--out")
-        .arg(&baseline));
-    assert!(output.status.success(), "{stderr}");
     let (output, _, stderr) = run(plumbline()
         .arg("monitor")
         .arg(fixture("carphone.mp4"))
