@@ -19,7 +19,7 @@ use crate::store::{Band, Date, DayBar, DayView, EventKind, State, StoredEvent, Z
 /// Height of the band of states.
 const BAND_HEIGHT: f32 = 30.0;
 /// Height of the deviation plot.
-const PLOT_HEIGHT: f32 = 210.0;
+const PLOT_HEIGHT: f32 = 190.0;
 /// Height of the overview's bar area.
 const OVERVIEW_HEIGHT: f32 = 190.0;
 /// Two curve points further apart than this are not joined (nothing was measured between).
@@ -158,9 +158,11 @@ pub fn show(ui: &mut Ui, panel: &HistoryPanel, thresholds: Thresholds) -> Vec<Hi
         }
     });
     ui.separator();
-    let height = (ui.ctx().content_rect().height() * 0.62).max(200.0);
+    // A fixed height, so the dialog does not jump when another day has less to show.
+    let height = (ui.ctx().content_rect().height() * 0.68).max(200.0);
     egui::ScrollArea::vertical()
-        .auto_shrink([false, true])
+        .auto_shrink(false)
+        .min_scrolled_height(height)
         .max_height(height)
         .show(ui, |ui| match panel.mode {
             HistoryMode::Day => match &panel.day {
@@ -351,7 +353,11 @@ fn band(ui: &mut Ui, view: &DayView, zone: Zone) {
         if long && i + 1 < view.hours.len() {
             painter.text(
                 pos2(x, strip.bottom() + 5.0),
-                egui::Align2::CENTER_TOP,
+                if i == 0 {
+                    egui::Align2::LEFT_TOP
+                } else {
+                    egui::Align2::CENTER_TOP
+                },
                 format!("{:02}", hour.local_hour),
                 egui::FontId::proportional(11.0),
                 visuals.weak_text_color(),
@@ -471,7 +477,7 @@ fn curves(ui: &mut Ui, view: &DayView, zone: Zone, thresholds: Thresholds) {
     let (head_color, shoulder_color) = (theme::ACCENT, theme::AMBER);
     Plot::new("day_curves")
         .height(PLOT_HEIGHT)
-        .legend(egui_plot::Legend::default())
+        .legend(egui_plot::Legend::default().position(egui_plot::Corner::LeftTop))
         .allow_zoom(false)
         .allow_drag(false)
         .allow_scroll(false)
@@ -526,8 +532,10 @@ fn curves(ui: &mut Ui, view: &DayView, zone: Zone, thresholds: Thresholds) {
                 ("Breaks", &breaks, theme::CALM_GREEN, MarkerShape::Circle),
             ] {
                 for event in events.iter() {
+                    // Unnamed: the legend and the hover text come from the points.
                     plot.vline(
-                        VLine::new(name, x_of(event.time_ms))
+                        VLine::new("", x_of(event.time_ms))
+                            .allow_hover(false)
                             .color(color.gamma_multiply(0.6))
                             .style(LineStyle::dotted_dense()),
                     );
