@@ -132,6 +132,19 @@ fn click_contains(harness: &mut Harness<'_, PlumblineApp>, text: &str) {
     harness.run();
 }
 
+/// Steps frames until `text` shows (the export runs on its own thread), at most ten seconds.
+fn wait_for(harness: &mut Harness<'_, PlumblineApp>, text: &str) {
+    for _ in 0..1000 {
+        harness.step();
+        if shows(harness, text) {
+            harness.run();
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    panic!("{text:?} did not show");
+}
+
 fn csv_files(folder: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(folder)
         .unwrap()
@@ -184,6 +197,7 @@ fn the_history_shows_a_day_the_day_before_the_overview_and_exports_csv() {
     ));
 
     click(&mut harness, "Export CSV…");
+    wait_for(&mut harness, "Saved");
     let files = csv_files(folder.path());
     let expected = folder.path().join("plumbline-2026-03-07_to_2026-03-13.csv");
     assert_eq!(files, std::slice::from_ref(&expected));
@@ -212,6 +226,7 @@ fn the_history_shows_a_day_the_day_before_the_overview_and_exports_csv() {
     click(&mut harness, "Today");
     assert!(shows_exactly(&harness, "75%"));
     click(&mut harness, "Export CSV…");
+    wait_for(&mut harness, "Saved");
     assert!(
         folder
             .path()
@@ -233,7 +248,7 @@ fn without_a_history_file_the_dialog_says_so_calmly() {
     click(&mut harness, "30 days");
     assert!(shows(&harness, "No history yet"));
     click(&mut harness, "Export CSV…");
-    assert!(shows(&harness, "There is no history to export yet."));
+    wait_for(&mut harness, "There is no history to export yet.");
     assert!(csv_files(folder.path()).is_empty());
 }
 

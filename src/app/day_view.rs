@@ -9,7 +9,9 @@ use egui_plot::{
     HLine, HoverPosition, Line, LineStyle, MarkerShape, Plot, PlotPoints, Points, VLine,
 };
 
-use super::history::{HistoryAction, HistoryMode, HistoryPanel, HistoryProblem, OVERVIEW_DAYS};
+use super::history::{
+    ExportStatus, HistoryAction, HistoryMode, HistoryPanel, HistoryProblem, OVERVIEW_DAYS,
+};
 use super::theme;
 use crate::coach::format_duration;
 use crate::monitor::Thresholds;
@@ -182,18 +184,22 @@ pub fn show(ui: &mut Ui, panel: &HistoryPanel, thresholds: Thresholds) -> Vec<Hi
         });
     ui.separator();
     ui.horizontal(|ui| {
+        let running = matches!(panel.export, Some(ExportStatus::Running { .. }));
         if ui
-            .button("Export CSV…")
+            .add_enabled(!running, egui::Button::new("Export CSV…"))
             .on_hover_text("Saves the days shown as a CSV file in your Downloads folder.")
             .clicked()
         {
             actions.push(HistoryAction::Export);
         }
         match &panel.export {
-            Some(Ok(message)) => {
+            Some(ExportStatus::Running { path, .. }) => {
+                ui.label(format!("Saving {}…", path.display()));
+            }
+            Some(ExportStatus::Done(Ok(message))) => {
                 ui.label(message);
             }
-            Some(Err(message)) => {
+            Some(ExportStatus::Done(Err(message))) => {
                 ui.colored_label(theme::BRICK, message);
             }
             None => {}

@@ -2,9 +2,11 @@
 //! the history (the real one is [`StoreHistory`], a read-only [`History`] that works while the
 //! app's own recorder writes; tests hand in one over a file in a temporary folder), and
 //! [`HistoryPanel`], what the dialog shows now. Queries run only when the shown day or range
-//! changes, never every frame.
+//! changes, never every frame; an export runs on its own named thread, so a month of seconds
+//! does not stall the window.
 
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
 
 use crate::store::{
     self, Date, DayBar, DayView, ExportCounts, ExportFormat, History, StoreError, Zone,
@@ -41,14 +43,13 @@ pub trait HistorySource {
     fn day(&mut self, date: Date) -> Result<DayView, HistoryProblem>;
     /// One bar per day for the `days` days ending with `last`, oldest first.
     fn overview(&mut self, last: Date, days: u32) -> Result<Vec<DayBar>, HistoryProblem>;
-    /// Writes days `from..=to` as CSV to `path`.
-    fn export_csv(
-        &mut self,
-        from: Date,
-        to: Date,
-        path: &Path,
-    ) -> Result<ExportCounts, HistoryProblem>;
+    /// A job that writes days `from..=to` as CSV to `path`; the window runs it on a worker
+    /// thread.
+    fn export_csv(&self, from: Date, to: Date, path: &Path) -> ExportJob;
 }
+
+/// An export to run away from the UI thread.
+pub type ExportJob = Box<dyn FnOnce() -> Result<ExportCounts, HistoryProblem> + Send>;
 
 /// The history file, opened read-only on first use and kept open.
 pub struct StoreHistory {
@@ -119,33 +120,42 @@ impl HistorySource for StoreHistory {
         Ok(self.history()?.query().overview(last, days, zone)?)
     }
 
-    fn export_csv(
-        &mut self,
-        from: Date,
-        to: Date,
-        path: &Path,
-    ) -> Result<ExportCounts, HistoryProblem> {
-        let zone = self.zone;
-        let history = self.history()?;
-        let file = std::fs::File::create(path).map_err(|error| {
-            HistoryProblem::Failed(format!("could not create {}: {error}", path.display()))
-        })?;
-        let mut out = std::io::BufWriter::new(file);
-        let written = store::export_range(
-            &history.query(),
-            from,
-            to,
-            zone,
-            ExportFormat::Csv,
-            &mut out,
-        );
-        if written.is_err() {
-            drop(out);
-            // A half-written file would look like a complete export.
-            let _ = std::fs::remove_file(path);
-        }
-        Ok(written?)
+    fn export_csv(&self, from: Date, to: Date, path: &Path) -> ExportJob {
+        let (db, zone, path) = (self.path.clone(), self.zone, path.to_path_buf());
+        // Its own read-only connection: the worker thread cannot share the dialog's.
+        Box::new(move || {
+            let history = History::open(&db.map_err(HistoryProblem::Failed)?)?;
+            export_file(&history, zone, from, to, &path)
+        })
     }
+}
+
+/// Writes days `from..=to` of `history` as CSV to `path`; removes the file when it fails.
+fn export_file(
+    history: &History,
+    zone: Zone,
+    from: Date,
+    to: Date,
+    path: &Path,
+) -> Result<ExportCounts, HistoryProblem> {
+    let file = std::fs::File::create(path).map_err(|error| {
+        HistoryProblem::Failed(format!("could not create {}: {error}", path.display()))
+    })?;
+    let mut out = std::io::BufWriter::new(file);
+    let written = store::export_range(
+        &history.query(),
+        from,
+        to,
+        zone,
+        ExportFormat::Csv,
+        &mut out,
+    );
+    if written.is_err() {
+        drop(out);
+        // A half-written file would look like a complete export.
+        let _ = std::fs::remove_file(path);
+    }
+    Ok(written?)
 }
 
 /// Which part of the history is shown.
@@ -165,8 +175,19 @@ pub struct HistoryPanel {
     pub mode: HistoryMode,
     pub day: Option<Result<DayView, HistoryProblem>>,
     pub overview: Option<Result<Vec<DayBar>, HistoryProblem>>,
-    /// The last export's outcome: where the file went, or why it failed.
-    pub export: Option<Result<String, String>>,
+    /// The last export: running, or where the file went / why it failed.
+    pub export: Option<ExportStatus>,
+}
+
+/// An export in progress or finished.
+pub enum ExportStatus {
+    /// Writing on the `history-export` thread.
+    Running {
+        path: PathBuf,
+        done: mpsc::Receiver<Result<String, String>>,
+    },
+    /// Where the file went, or why it failed.
+    Done(Result<String, String>),
 }
 
 /// What the user asked for in the History dialog.
@@ -209,6 +230,7 @@ impl HistoryPanel {
     /// Carries out `action`; queries only when what is shown changed.
     pub fn apply(
         &mut self,
+        ctx: &egui::Context,
         action: &HistoryAction,
         source: &mut dyn HistorySource,
         export_dir: Option<&Path>,
@@ -226,7 +248,11 @@ impl HistoryPanel {
                 self.export = None;
                 self.load(source);
             }
-            HistoryAction::Export => self.export = Some(self.export(source, export_dir)),
+            HistoryAction::Export => {
+                if !matches!(self.export, Some(ExportStatus::Running { .. })) {
+                    self.export = Some(self.start_export(ctx, source, export_dir));
+                }
+            }
         }
     }
 
@@ -243,24 +269,59 @@ impl HistoryPanel {
         }
     }
 
-    fn export(
+    /// Takes the export's result when it is done. Cheap; call every frame.
+    pub fn poll(&mut self) {
+        if let Some(ExportStatus::Running { done, .. }) = &self.export {
+            match done.try_recv() {
+                Ok(result) => self.export = Some(ExportStatus::Done(result)),
+                Err(mpsc::TryRecvError::Empty) => {}
+                Err(mpsc::TryRecvError::Disconnected) => {
+                    self.export = Some(ExportStatus::Done(Err(
+                        "The export stopped unexpectedly.".to_owned()
+                    )));
+                }
+            }
+        }
+    }
+
+    fn start_export(
         &self,
+        ctx: &egui::Context,
         source: &mut dyn HistorySource,
         export_dir: Option<&Path>,
-    ) -> Result<String, String> {
-        let folder = export_dir.ok_or_else(|| {
-            "No Downloads or home folder was found to save the file in.".to_owned()
-        })?;
+    ) -> ExportStatus {
+        let Some(folder) = export_dir else {
+            return ExportStatus::Done(Err(
+                "No Downloads or home folder was found to save the file in.".to_owned(),
+            ));
+        };
         let (from, to) = self.range();
         let path = free_path(folder, &format!("plumbline-{from}_to_{to}"));
-        match source.export_csv(from, to, &path) {
-            Ok(counts) => Ok(format!(
-                "Saved {} ({} records).",
-                path.display(),
-                counts.samples + counts.minutes + counts.events
-            )),
-            Err(HistoryProblem::NoHistory) => Err("There is no history to export yet.".to_owned()),
-            Err(HistoryProblem::Failed(message)) => Err(format!("The export failed: {message}")),
+        let job = source.export_csv(from, to, &path);
+        let (sender, done) = mpsc::channel();
+        let shown = path.display().to_string();
+        let ctx = ctx.clone();
+        let spawned = std::thread::Builder::new()
+            .name("history-export".to_owned())
+            .spawn(move || {
+                let result = match job() {
+                    Ok(counts) => Ok(format!(
+                        "Saved {shown} ({} records).",
+                        counts.samples + counts.minutes + counts.events
+                    )),
+                    Err(HistoryProblem::NoHistory) => {
+                        Err("There is no history to export yet.".to_owned())
+                    }
+                    Err(HistoryProblem::Failed(message)) => {
+                        Err(format!("The export failed: {message}"))
+                    }
+                };
+                let _ = sender.send(result);
+                ctx.request_repaint();
+            });
+        match spawned {
+            Ok(_) => ExportStatus::Running { path, done },
+            Err(error) => ExportStatus::Done(Err(format!("The export could not start: {error}"))),
         }
     }
 }

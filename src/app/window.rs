@@ -212,6 +212,9 @@ impl PlumblineApp {
         while let Some(update) = self.runtime.backend.try_recv() {
             self.apply_update(ctx, update);
         }
+        if let Some(panel) = &mut self.view.history {
+            panel.poll();
+        }
         if !self.runtime.notifier.failures().is_empty() {
             ctx.send_viewport_cmd(egui::ViewportCommand::RequestUserAttention(
                 egui::UserAttentionType::Informational,
@@ -642,6 +645,7 @@ impl PlumblineApp {
             Action::History(action) => {
                 if let Some(panel) = &mut self.view.history {
                     panel.apply(
+                        ctx,
                         &action,
                         self.runtime.history.as_mut(),
                         self.runtime.paths.exports.as_deref(),
