@@ -195,6 +195,17 @@ fn the_history_shows_a_day_the_day_before_the_overview_and_exports_csv() {
         &harness,
         "Friday 13 March 2026: no time at the desk recorded"
     ));
+    // Previous and Next move the overview by its length.
+    click(&mut harness, "Previous 7 days");
+    assert!(shows(
+        &harness,
+        "Saturday 28 February 2026 to Friday 6 March 2026"
+    ));
+    click(&mut harness, "Next 7 days");
+    assert!(shows(
+        &harness,
+        "Saturday 7 March 2026 to Friday 13 March 2026"
+    ));
 
     click(&mut harness, "Export CSV…");
     wait_for(&mut harness, "Saved");

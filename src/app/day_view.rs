@@ -135,8 +135,15 @@ pub fn show(ui: &mut Ui, panel: &HistoryPanel, thresholds: Thresholds) -> Vec<Hi
         }
     });
     ui.horizontal(|ui| {
-        if ui.button("Previous day").clicked() {
-            actions.push(HistoryAction::ShowDate(panel.date.add_days(-1)));
+        let step = panel.step_days();
+        let (previous, next) = match panel.mode {
+            HistoryMode::Day => ("Previous day".to_owned(), "Next day".to_owned()),
+            HistoryMode::Overview(days) => {
+                (format!("Previous {days} days"), format!("Next {days} days"))
+            }
+        };
+        if ui.button(previous).clicked() {
+            actions.push(HistoryAction::ShowDate(panel.date.add_days(-step)));
         }
         let title = match panel.mode {
             HistoryMode::Day => long_date(panel.date),
@@ -147,10 +154,10 @@ pub fn show(ui: &mut Ui, panel: &HistoryPanel, thresholds: Thresholds) -> Vec<Hi
         };
         ui.label(RichText::new(title).strong().size(15.0));
         if ui
-            .add_enabled(panel.date < panel.today, egui::Button::new("Next day"))
+            .add_enabled(panel.date < panel.today, egui::Button::new(next))
             .clicked()
         {
-            actions.push(HistoryAction::ShowDate(panel.date.add_days(1)));
+            actions.push(HistoryAction::ShowDate(panel.date.add_days(step)));
         }
         if ui
             .add_enabled(panel.date != panel.today, egui::Button::new("Today"))
@@ -175,7 +182,7 @@ pub fn show(ui: &mut Ui, panel: &HistoryPanel, thresholds: Thresholds) -> Vec<Hi
             HistoryMode::Overview(_) => match &panel.overview {
                 Some(Ok(bars)) => {
                     if let Some(date) = overview(ui, bars) {
-                        actions.push(HistoryAction::ShowDate(date));
+                        actions.push(HistoryAction::OpenDay(date));
                     }
                 }
                 Some(Err(problem)) => problem_text(ui, problem),

@@ -195,7 +195,10 @@ pub enum ExportStatus {
 #[derive(Clone, Debug, PartialEq)]
 pub enum HistoryAction {
     Close,
+    /// Move what is shown (the day, or the overview's range) to end on this date.
     ShowDate(Date),
+    /// Open this day in the day view (a click on an overview bar).
+    OpenDay(Date),
     ShowMode(HistoryMode),
     Export,
 }
@@ -215,6 +218,14 @@ impl HistoryPanel {
         };
         panel.load(source);
         panel
+    }
+
+    /// Days the Previous/Next buttons move: one, or the overview's length.
+    pub fn step_days(&self) -> i64 {
+        match self.mode {
+            HistoryMode::Day => 1,
+            HistoryMode::Overview(days) => i64::from(days.max(1)),
+        }
     }
 
     /// The days shown: the day, or the overview's range.
@@ -238,6 +249,11 @@ impl HistoryPanel {
         match action {
             HistoryAction::Close => {}
             HistoryAction::ShowDate(date) => {
+                self.date = (*date).min(self.today);
+                self.export = None;
+                self.load(source);
+            }
+            HistoryAction::OpenDay(date) => {
                 self.date = (*date).min(self.today);
                 self.mode = HistoryMode::Day;
                 self.export = None;
