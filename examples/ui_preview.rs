@@ -1,6 +1,7 @@
 //! Opens the real window on a scripted pipeline, to look at the UI without a camera or models:
-//! `cargo run --example ui_preview -- [upright|drifting|prompt|break|calibrate|camera|first-run|fatal|figures]`
-//! (`figures` shows every exercise drawing side by side).
+//! `cargo run --example ui_preview -- [upright|drifting|prompt|break|calibrate|camera|first-run|fatal|figures|history]`
+//! (`figures` shows every exercise drawing side by side; `history` makes up a month of history
+//! in the temporary folder for the History button).
 //! Settings and the first-run marker go to a temporary folder.
 
 use std::sync::Arc;
@@ -154,6 +155,83 @@ fn figure_sheet() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
+/// A made-up month of work days, written through the store's public API.
+fn generate_history(path: &std::path::Path) -> Result<(), Box<dyn std::error::Error>> {
+    use plumbline::store::{
+        EventKind, Sample, State, Store, StoreOptions, StoredEvent, Zone, now_ms,
+    };
+    let mut store = Store::open(path, &StoreOptions::default())?.store;
+    let zone = Zone::Local;
+    let today = zone.date_of(now_ms());
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut random = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % 10_000) as f32 / 10_000.0
+    };
+    for back in (0..30).rev() {
+        let date = today.add_days(-back);
+        if (date.days_since_epoch() + 3).rem_euclid(7) >= 5 {
+            continue; // weekend
+        }
+        let start = zone.day_start_ms(date);
+        let mut samples = Vec::new();
+        let mut events = Vec::new();
+        let slouchy = 0.1 + random() * 0.35;
+        for (from_h, to_h) in [(9.0, 12.5), (13.5, 17.5)] {
+            let mut t = start + (from_h * 3_600_000.0) as i64;
+            let end = start + (to_h * 3_600_000.0) as i64;
+            while t < end {
+                let pick = random();
+                let (state, minutes) = if pick < slouchy {
+                    (State::Slouching, 3.0 + random() * 15.0)
+                } else if pick < slouchy + 0.08 {
+                    (State::Away, 4.0 + random() * 10.0)
+                } else if pick < slouchy + 0.1 {
+                    (State::Paused, 5.0 + random() * 10.0)
+                } else if pick < slouchy + 0.2 {
+                    (State::Drifting, 1.0 + random() * 3.0)
+                } else {
+                    (State::Upright, 8.0 + random() * 25.0)
+                };
+                let until = (t + (minutes * 60_000.0) as i64).min(end);
+                if state == State::Slouching {
+                    events.push(
+                        StoredEvent::new(t + 40_000, EventKind::Prompt)
+                            .with("fault", "forward_head")
+                            .with("reason", "Head forward of your baseline for 40 s"),
+                    );
+                }
+                if state == State::Away {
+                    events.push(StoredEvent::new(until, EventKind::Break).with("source", "away"));
+                }
+                let base = match state {
+                    State::Slouching => 13.0,
+                    State::Drifting => 7.0,
+                    _ => 2.0,
+                };
+                let measured = matches!(state, State::Upright | State::Drifting | State::Slouching);
+                let mut s = t;
+                while s < until {
+                    let fh = base + (random() - 0.5) * 4.0;
+                    samples.push(Sample {
+                        time_ms: s,
+                        state,
+                        forward_head_dev_deg: measured.then_some(fh),
+                        rounded_shoulder_dev_deg: measured.then_some(fh * 0.45 + random()),
+                        confidence: 0.9,
+                    });
+                    s += 1000;
+                }
+                t = until;
+            }
+        }
+        store.write(&samples, &events, None)?;
+    }
+    Ok(())
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let scenario = std::env::args()
         .nth(1)
@@ -165,6 +243,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let paths = AppPaths::in_folder(folder.path());
     if scenario != "first-run" {
         std::fs::write(folder.path().join("disclaimer-seen"), "seen\n")?;
+    }
+    let history_db = folder.path().join("history.sqlite3");
+    if scenario == "history" {
+        generate_history(&history_db)?;
     }
     let mut coach = Coach::builtin()?;
     let prompt = |kind: PromptKind, fault: Fault, coach: &mut Coach| {
@@ -243,12 +325,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Box::new(move |creation| {
             theme::apply_style(&creation.egui_ctx);
             let backend = Box::new(Scripted { updates });
-            Ok(Box::new(PlumblineApp::new(
-                backend,
-                paths.load_settings(),
-                paths,
-                Box::new(RecordingNotifier::default()),
-            )))
+            let history = plumbline::app::history::StoreHistory::at(
+                &history_db,
+                plumbline::store::Zone::Local,
+            );
+            Ok(Box::new(
+                PlumblineApp::new(
+                    backend,
+                    paths.load_settings(),
+                    paths,
+                    Box::new(RecordingNotifier::default()),
+                )
+                .with_history(Box::new(history)),
+            ))
         }),
     )?;
     Ok(())

@@ -5,7 +5,9 @@
 
 pub mod backend;
 mod calibration;
+mod day_view;
 pub mod figures;
+pub mod history;
 pub mod live;
 mod live_view;
 pub mod notify;

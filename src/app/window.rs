@@ -12,6 +12,8 @@ use image::RgbImage;
 
 use super::backend::{Backend, Command, LiveUpdate, Update};
 use super::calibration::{self, Calibration, CalibrationAction};
+use super::day_view;
+use super::history::{self, HistoryAction, HistoryPanel, HistorySource, StoreHistory};
 use super::live_view;
 use super::notify::Notifier;
 use super::prompt_card::{CardAction, PromptCard, SNOOZE_MINUTES};
@@ -29,6 +31,8 @@ const FIRST_RUN_MARKER: &str = "disclaimer-seen";
 pub struct AppPaths {
     pub settings: Option<PathBuf>,
     pub first_run_marker: Option<PathBuf>,
+    /// Where "Export CSV…" saves files (Downloads, else home).
+    pub exports: Option<PathBuf>,
 }
 
 impl AppPaths {
@@ -42,6 +46,7 @@ impl AppPaths {
         AppPaths {
             settings,
             first_run_marker,
+            exports: history::default_export_dir(),
         }
     }
 
@@ -50,6 +55,7 @@ impl AppPaths {
         AppPaths {
             settings: Some(folder.join("settings.toml")),
             first_run_marker: Some(folder.join(FIRST_RUN_MARKER)),
+            exports: Some(folder.to_path_buf()),
         }
     }
 
@@ -88,6 +94,8 @@ struct Runtime {
     preview_source: Option<Arc<RgbImage>>,
     /// Coaching content for the first-run and Help dialogs.
     library: Option<Library>,
+    /// The history the History dialog reads.
+    history: Box<dyn HistorySource>,
 }
 
 /// Which dialog is open (at most one; a prompt waits behind it).
@@ -96,6 +104,7 @@ enum Dialog {
     FirstRun,
     Help,
     Settings,
+    History,
     Calibration(Calibration),
 }
 
@@ -106,6 +115,8 @@ struct View {
     fatal: Option<String>,
     dialog: Option<Dialog>,
     settings_form: Option<SettingsForm>,
+    /// The History dialog's day, range and cached query results while it is open.
+    history: Option<HistoryPanel>,
     prompt: Option<PromptCard>,
     /// Why the last reminder came, kept after its card is closed.
     last_reason: Option<String>,
@@ -125,6 +136,8 @@ enum Action {
     OpenSettings,
     Settings(FormAction),
     OpenHelp,
+    OpenHistory,
+    History(HistoryAction),
     CloseDialog,
     AcceptDisclaimer,
     Card(CardAction),
@@ -174,9 +187,17 @@ impl PlumblineApp {
                 preview: None,
                 preview_source: None,
                 library,
+                history: Box::new(StoreHistory::for_user()),
             },
             view,
         }
+    }
+
+    /// The same app reading its history from `source` instead of the user's history file.
+    #[must_use]
+    pub fn with_history(mut self, source: Box<dyn HistorySource>) -> PlumblineApp {
+        self.runtime.history = source;
+        self
     }
 
     /// The settings in force.
@@ -190,6 +211,9 @@ impl PlumblineApp {
         let now = ctx.input(|input| input.time);
         while let Some(update) = self.runtime.backend.try_recv() {
             self.apply_update(ctx, update);
+        }
+        if let Some(panel) = &mut self.view.history {
+            panel.poll();
         }
         if !self.runtime.notifier.failures().is_empty() {
             ctx.send_viewport_cmd(egui::ViewportCommand::RequestUserAttention(
@@ -375,6 +399,9 @@ impl PlumblineApp {
                 if ui.button("Settings").clicked() {
                     actions.push(Action::OpenSettings);
                 }
+                if ui.button("History").clicked() {
+                    actions.push(Action::OpenHistory);
+                }
                 let monitoring = self.view.fatal.is_none() && self.view.live.is_some();
                 if ui
                     .add_enabled(monitoring, egui::Button::new("Calibrate"))
@@ -543,6 +570,21 @@ impl PlumblineApp {
                     }
                 }
             }
+            Some(Dialog::History) => {
+                if let Some(panel) = &self.view.history {
+                    let thresholds = self.persisted.settings.monitor_config().enter_thresholds();
+                    let width = (ctx.content_rect().width() - 80.0).clamp(480.0, 980.0);
+                    let response = egui::Modal::new(egui::Id::unique("history")).show(&ctx, |ui| {
+                        ui.set_width(width);
+                        day_view::show(ui, panel, thresholds)
+                    });
+                    let close = response.should_close();
+                    actions.extend(response.inner.into_iter().map(Action::History));
+                    if close {
+                        actions.push(Action::History(HistoryAction::Close));
+                    }
+                }
+            }
             // Drawn in the side panel (see `show`); a prompt waits until it is over.
             Some(Dialog::Calibration(_)) => {}
             None => {
@@ -591,6 +633,25 @@ impl PlumblineApp {
                 self.view.settings_form = None;
             }
             Action::OpenHelp => self.view.dialog = Some(Dialog::Help),
+            Action::OpenHistory => {
+                // Opened afresh each time, so today's numbers are current.
+                self.view.history = Some(HistoryPanel::open(self.runtime.history.as_mut()));
+                self.view.dialog = Some(Dialog::History);
+            }
+            Action::History(HistoryAction::Close) => {
+                self.view.history = None;
+                self.view.dialog = None;
+            }
+            Action::History(action) => {
+                if let Some(panel) = &mut self.view.history {
+                    panel.apply(
+                        ctx,
+                        &action,
+                        self.runtime.history.as_mut(),
+                        self.runtime.paths.exports.as_deref(),
+                    );
+                }
+            }
             Action::AcceptDisclaimer => {
                 self.persisted.disclaimer_seen = true;
                 self.view.dialog = None;
