@@ -120,6 +120,7 @@ fn live(state: MonitorState, head: f32, prompt: Option<plumbline::coach::CoachMe
         analysis_fps: 2.0,
         cpu_share: 0.06,
         camera_message: None,
+        history_warning: None,
     }))
 }
 
@@ -308,6 +309,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 analysis_fps: 0.0,
                 cpu_share: 0.01,
                 camera_message: None,
+                history_warning: None,
             }))]
         }
         "fatal" => vec![Update::Fatal("live monitoring is not wired yet".to_owned())],

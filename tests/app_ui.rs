@@ -118,6 +118,7 @@ fn live(time_s: f64, status: Status, prompt: Option<CoachMessage>) -> Update {
         analysis_fps: 2.0,
         cpu_share: 0.04,
         camera_message: None,
+        history_warning: None,
     }))
 }
 
@@ -558,4 +559,22 @@ fn the_snooze_menu_in_the_top_bar_sends_the_chosen_length() {
     harness.run();
     assert_eq!(fake.commands(), vec![Command::Snooze { minutes: 60 }]);
     assert!(!shows(&harness, "60 minutes"));
+}
+
+#[test]
+fn a_history_problem_is_shown_while_monitoring_goes_on() {
+    let folder = tempfile::tempdir().unwrap();
+    let fake = FakeBackend::default();
+    let mut update = live(1.0, status(MonitorState::Upright), None);
+    if let Update::Live(live) = &mut update {
+        live.history_warning = Some("The disk is full: history is kept in memory for now.".into());
+    }
+    fake.push(update);
+    let mut harness = app(folder.path(), &fake);
+    harness.run();
+    assert!(shows(&harness, "Upright"));
+    assert!(shows(
+        &harness,
+        "The disk is full: history is kept in memory for now."
+    ));
 }

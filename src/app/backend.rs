@@ -59,6 +59,8 @@ pub struct LiveUpdate {
     pub cpu_share: f32,
     /// The camera's problem in words, when there is one.
     pub camera_message: Option<String>,
+    /// A problem with saving the history (full disk, write errors), while monitoring goes on.
+    pub history_warning: Option<String>,
 }
 
 /// Progress of a guided calibration.

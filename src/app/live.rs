@@ -38,6 +38,7 @@ pub fn spawn_backend(
         updates,
         pipeline: None,
         recorder: None,
+        history_problem: None,
     };
     backend.start();
     Box::new(backend)
@@ -52,6 +53,8 @@ struct LiveBackend {
     updates: mpsc::Receiver<Update>,
     pipeline: Option<PipelineHandle>,
     recorder: Option<Recorder>,
+    /// Why no history is kept this time, when the database could not be opened.
+    history_problem: Option<String>,
 }
 
 /// The saved baseline, if there is a usable one. A damaged file is reported and ignored (the
@@ -109,8 +112,9 @@ impl LiveBackend {
             Err(error) => match error.downcast_ref::<StoreError>() {
                 Some(StoreError::InUse { .. }) => Err(error.to_string()),
                 _ => {
-                    // Monitoring goes on; the day view will say that no history is kept.
-                    eprintln!("plumbline: history is not kept this time: {error:#}");
+                    // Monitoring goes on; the side panel says that no history is kept.
+                    self.history_problem =
+                        Some(format!("History is not being saved this time: {error:#}"));
                     Ok(())
                 }
             },
@@ -144,6 +148,7 @@ impl LiveBackend {
         let mut camera_message: Option<String> = None;
         let recording = self.recorder.as_ref().map(Recorder::handle);
         let clock = ClockAnchor::now(0.0);
+        let history_problem = self.history_problem.clone();
         match spawn(self.input(), session, move |message| {
             if let (Some(recording), PipelineMessage::Step { output, .. }) = (&recording, &message)
             {
@@ -152,6 +157,10 @@ impl LiveBackend {
             for mut update in updates_of(message) {
                 // Keep the camera's message on every update while the fault lasts.
                 if let Update::Live(live) = &mut update {
+                    live.history_warning = match &recording {
+                        Some(recording) => recording.health().warning(),
+                        None => history_problem.clone(),
+                    };
                     if live.camera_message.is_some() {
                         camera_message.clone_from(&live.camera_message);
                     } else if live.status.camera_fault.is_some() {
@@ -279,5 +288,6 @@ fn live_update(output: StepOutput, analysis_fps: f32, cpu_share: f32) -> LiveUpd
         analysis_fps,
         cpu_share,
         camera_message: output.camera_fault.as_ref().map(ToString::to_string),
+        history_warning: None,
     }
 }

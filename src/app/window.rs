@@ -361,6 +361,11 @@ impl PlumblineApp {
                         ui.heading("Last reminder");
                         ui.label(reason);
                     }
+                    if let Some(warning) = &live.history_warning {
+                        ui.add_space(8.0);
+                        ui.heading("History");
+                        ui.colored_label(ui.visuals().warn_fg_color, warning);
+                    }
                 });
         }
         egui::CentralPanel::default().show(ui, |ui| actions.extend(self.central(ui)));
