@@ -3,8 +3,11 @@
 //! 1. Soak: the full pipeline (capture and analysis threads, pose, geometry, state machine,
 //!    coach) over ≥ 50,000 frames of the 640×480 fixture video replayed as fast as possible;
 //!    prints resident memory at the start and the end and CPU per analysed frame.
-//! 2. Cost: monitoring at the default settings on the same video played in real time, with and
-//!    without the reuse of unchanged frames; prints the average CPU use as a share of one core.
+//! 2. Cost: monitoring at the default settings in real time, as the average CPU use of the
+//!    whole process as a share of one core: on the H.264 video (every frame decoded, as a video
+//!    file must be), on the same frames decoded beforehand (like a camera, whose frames are only
+//!    decoded when an analysis is due), and on a still scene, each with and without the reuse
+//!    of frames that barely changed.
 //!
 //! Rows are printed as `key=value` pairs so runs can be compared side by side.
 
@@ -74,6 +77,74 @@ impl FrameSource for Looped {
     }
 }
 
+/// Frames decoded beforehand, replayed `loops` times at 30 fps (a camera-like source: no
+/// decoding cost while playing; each frame is a copy of one in memory).
+struct Replay {
+    frames: Vec<image::RgbImage>,
+    loops: u32,
+    next: u64,
+}
+
+impl Replay {
+    fn of_video(loops: u32) -> Self {
+        let mut source = source::open_path(&video(), 1.0).unwrap_or_else(|error| panic!("{error}"));
+        let mut frames = Vec::new();
+        while let Ok(Some(frame)) = source.next_frame() {
+            frames.push(frame.image);
+        }
+        Self {
+            frames,
+            loops,
+            next: 0,
+        }
+    }
+
+    /// The first frame of the video, held still (with the sensor noise a webcam adds).
+    fn still(seconds: u32) -> Self {
+        let first = Self::of_video(1).frames.swap_remove(0);
+        let frames = (0..30u8)
+            .map(|seed| {
+                let mut frame = first.clone();
+                for (index, value) in frame.iter_mut().enumerate() {
+                    let noise =
+                        ((index as u32).wrapping_mul(2_654_435_761) >> 30) as u8 ^ (seed & 1);
+                    *value = value.saturating_add(noise & 1);
+                }
+                frame
+            })
+            .collect();
+        Self {
+            frames,
+            loops: seconds,
+            next: 0,
+        }
+    }
+}
+
+impl FrameSource for Replay {
+    fn next_frame(&mut self) -> Result<Option<Frame>, SourceError> {
+        let total = self.frames.len() as u64 * u64::from(self.loops);
+        if self.next >= total || self.frames.is_empty() {
+            return Ok(None);
+        }
+        let index = self.next;
+        self.next += 1;
+        Ok(Some(Frame {
+            image: self.frames[(index % self.frames.len() as u64) as usize].clone(),
+            time_s: index as f64 / 30.0,
+            index,
+        }))
+    }
+
+    fn describe(&self) -> String {
+        "frames in memory".to_string()
+    }
+
+    fn is_video(&self) -> bool {
+        true
+    }
+}
+
 fn video() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/carphone_640x480.mp4")
 }
@@ -129,17 +200,21 @@ struct RunFigures {
     analysed: u64,
     reused: u64,
     rss_start_mb: f64,
+    /// Resident memory once a tenth of the input has been played (warm-up over).
+    rss_warm_mb: f64,
     rss_end_mb: f64,
     cpu_s: f64,
     wall_s: f64,
 }
 
-fn run(loops: u32, speed: Speed, skip_unchanged: bool) -> RunFigures {
+fn run(
+    source: Box<dyn FrameSource>,
+    duration_s: f64,
+    speed: Speed,
+    skip_unchanged: bool,
+) -> RunFigures {
     let session = session(skip_unchanged);
-    let input = LiveInput::Source {
-        source: Box::new(Looped::new(&video(), loops).unwrap_or_else(|error| panic!("{error}"))),
-        speed,
-    };
+    let input = LiveInput::Source { source, speed };
     let (sender, receiver) = mpsc::channel();
     let cpu_start = cost::process_cpu_time();
     let started = Instant::now();
@@ -148,12 +223,16 @@ fn run(loops: u32, speed: Speed, skip_unchanged: bool) -> RunFigures {
     })
     .unwrap_or_else(|error| panic!("spawn: {error}"));
     let mut rss_start = None;
+    let mut rss_warm = None;
     let mut figures = None;
     for message in receiver {
         match message {
-            PipelineMessage::Step { .. } => {
-                // Memory once the engine is warm (after the first analysed frame).
+            PipelineMessage::Step { output, .. } => {
+                // Memory after the first analysed frame, and once a tenth of the input played.
                 rss_start.get_or_insert_with(|| cost::memory().resident);
+                if output.time_s >= duration_s / 10.0 {
+                    rss_warm.get_or_insert_with(|| cost::memory().resident);
+                }
             }
             PipelineMessage::Finished { counters, .. } => {
                 figures = Some(RunFigures {
@@ -161,6 +240,7 @@ fn run(loops: u32, speed: Speed, skip_unchanged: bool) -> RunFigures {
                     analysed: counters.frames_analysed,
                     reused: counters.frames_reused,
                     rss_start_mb: rss_start.unwrap_or(0) as f64 / 1e6,
+                    rss_warm_mb: rss_warm.unwrap_or(0) as f64 / 1e6,
                     rss_end_mb: cost::memory().resident as f64 / 1e6,
                     cpu_s: cost::process_cpu_time()
                         .saturating_sub(cpu_start)
@@ -176,34 +256,66 @@ fn run(loops: u32, speed: Speed, skip_unchanged: bool) -> RunFigures {
     figures.unwrap_or_else(|| panic!("the run did not finish"))
 }
 
+fn looped(loops: u32) -> Box<dyn FrameSource> {
+    Box::new(Looped::new(&video(), loops).unwrap_or_else(|error| panic!("{error}")))
+}
+
+fn print_realtime(input: &str, skip: bool, figures: &RunFigures) {
+    println!(
+        "realtime: input={input} skip_unchanged={skip} frames_offered={} analysed={} reused={} cpu_share_of_one_core={:.4} cpu_s={:.2} wall_s={:.1}",
+        figures.frames,
+        figures.analysed,
+        figures.reused,
+        figures.cpu_s / figures.wall_s,
+        figures.cpu_s,
+        figures.wall_s
+    );
+}
+
 fn main() {
     let quick = std::env::args().any(|arg| arg == "--quick");
     let soak_loops = if quick { 20 } else { 420 };
     let realtime_loops = if quick { 2 } else { 8 };
+    let clip_s = 4.0;
 
-    let soak = run(soak_loops, Speed::Max, true);
+    let soak = run(
+        looped(soak_loops),
+        soak_loops as f64 * clip_s,
+        Speed::Max,
+        true,
+    );
     println!(
-        "soak: frames={} analysed={} reused={} rss_start_mb={:.1} rss_end_mb={:.1} rss_growth_mb={:.1} cpu_ms_per_analysed_frame={:.2} cpu_ms_per_frame={:.3} wall_s={:.1}",
+        "soak: frames={} analysed={} reused={} rss_after_first_frame_mb={:.1} rss_after_10pct_mb={:.1} rss_end_mb={:.1} growth_after_warmup_mb={:.1} cpu_ms_per_analysed_frame={:.2} cpu_ms_per_frame={:.3} wall_s={:.1}",
         soak.frames,
         soak.analysed,
         soak.reused,
         soak.rss_start_mb,
+        soak.rss_warm_mb,
         soak.rss_end_mb,
-        soak.rss_end_mb - soak.rss_start_mb,
+        soak.rss_end_mb - soak.rss_warm_mb,
         soak.cpu_s * 1e3 / soak.analysed.max(1) as f64,
         soak.cpu_s * 1e3 / soak.frames.max(1) as f64,
         soak.wall_s
     );
+    let duration = realtime_loops as f64 * clip_s;
+    let figures = run(looped(realtime_loops), duration, Speed::Realtime, true);
+    print_realtime("h264_video", true, &figures);
     for skip in [true, false] {
-        let realtime = run(realtime_loops, Speed::Realtime, skip);
-        println!(
-            "realtime: skip_unchanged={skip} frames={} analysed={} reused={} cpu_share_of_one_core={:.4} cpu_s={:.2} wall_s={:.1}",
-            realtime.frames,
-            realtime.analysed,
-            realtime.reused,
-            realtime.cpu_s / realtime.wall_s,
-            realtime.cpu_s,
-            realtime.wall_s
+        let figures = run(
+            Box::new(Replay::of_video(realtime_loops)),
+            duration,
+            Speed::Realtime,
+            skip,
         );
+        print_realtime("decoded_frames", skip, &figures);
+    }
+    for skip in [true, false] {
+        let figures = run(
+            Box::new(Replay::still(realtime_loops * 4)),
+            duration,
+            Speed::Realtime,
+            skip,
+        );
+        print_realtime("still_scene", skip, &figures);
     }
 }
