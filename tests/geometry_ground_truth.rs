@@ -26,8 +26,8 @@ use support::synthetic_body::{
 
 /// Frames per judged window.
 const WINDOW: usize = 25;
-/// Calibration frames (≈ 6 s at 5 fps).
-const CALIBRATION_FRAMES: usize = 30;
+/// Calibration frames: 5 s at the calibration rate (`CALIBRATION_FPS`, 10 fps).
+const CALIBRATION_FRAMES: usize = 50;
 /// Field of view of the synthetic webcams (the test tells the geometry; see the report for an
 /// unknown-FOV run).
 const HFOV: f64 = 65.0;
@@ -38,26 +38,33 @@ const FRONT_AZIMUTHS: [f64; 3] = [-20.0, 0.0, 20.0];
 const SIDE_DISTANCES: [f64; 3] = [0.9, 1.2, 1.5];
 const NECK_FLEXIONS: [f64; 8] = [0.0, 5.0, 10.0, 15.0, 20.0, 25.0, 30.0, 35.0];
 const PROTRACTIONS: [f64; 5] = [0.0, 5.0, 10.0, 15.0, 20.0];
-/// A step of ≈ 4–5° in the true angle may read up to this much lower than the previous step
-/// (window noise) without counting as non-monotonic; strict reversals are printed.
+/// Noisy windows must rise over steps of at least this many true degrees (within
+/// [`MONOTONIC_SLACK`]); noise-free frames must rise strictly at every step.
+const NOISY_MONOTONIC_STEP: f64 = 9.5;
+/// A noisy window may read this much lower than one ≥ [`NOISY_MONOTONIC_STEP`] below it.
 const MONOTONIC_SLACK: f64 = 1.0;
 
 fn intrinsics(cam: &Camera) -> CameraIntrinsics {
     CameraIntrinsics::new(cam.width, cam.height).with_hfov(cam.hfov_deg as f32)
 }
 
-fn frames(b: &Body, cam: &Camera, p: &Posture, n: usize, rng: &mut Rng) -> Vec<Pose> {
+fn frames(b: &Body, cam: &Camera, p: &Posture, n: usize, noise: Noise, rng: &mut Rng) -> Vec<Pose> {
     let posed = pose_body(b, p);
-    (0..n)
-        .map(|_| render(b, &posed, cam, Noise::REALISTIC, rng))
-        .collect()
+    (0..n).map(|_| render(b, &posed, cam, noise, rng)).collect()
 }
 
 fn calibrate_upright(b: &Body, cam: &Camera, rng: &mut Rng) -> Baseline {
-    let f: Vec<Option<Pose>> = frames(b, cam, &Posture::default(), CALIBRATION_FRAMES, rng)
-        .into_iter()
-        .map(Some)
-        .collect();
+    let f: Vec<Option<Pose>> = frames(
+        b,
+        cam,
+        &Posture::default(),
+        CALIBRATION_FRAMES,
+        Noise::REALISTIC,
+        rng,
+    )
+    .into_iter()
+    .map(Some)
+    .collect();
     let (report, result) = calibrate_with_report(&f, &intrinsics(cam));
     result.unwrap_or_else(|e| panic!("calibration failed for {}: {e}\n{report}", b.name))
 }
@@ -71,7 +78,7 @@ struct Window {
 }
 
 fn window(b: &Body, cam: &Camera, base: &Baseline, p: &Posture, rng: &mut Rng) -> Window {
-    let single: Vec<Metrics> = frames(b, cam, p, WINDOW, rng)
+    let single: Vec<Metrics> = frames(b, cam, p, WINDOW, Noise::REALISTIC, rng)
         .iter()
         .map(|pose| measure(pose, &base.camera, Some(base)))
         .collect();
@@ -127,6 +134,44 @@ fn dev_pitch(m: &Metrics, base: &Baseline) -> f64 {
     f64::from(deviation(m, base).head_pitch_deg.unwrap_or(f32::NAN))
 }
 
+/// One sweep's `(true, noisy window, noise-free)` estimates, checked for monotonicity: the
+/// noise-free estimate (same calibration) must rise strictly with the true angle, and noisy
+/// windows must rise over steps of ≥ [`NOISY_MONOTONIC_STEP`]. (Noisy windows 4–5° apart
+/// reverse now and then by chance: their difference scatters by ≈ 2° at 90 cm.)
+fn check_monotonic(results: &mut Results, label: &str, points: &[(f64, f64, f64)]) {
+    for (k, &(truth, est, clean)) in points.iter().enumerate().skip(1) {
+        let (t0, _, c0) = points[k - 1];
+        if clean <= c0 {
+            results.monotonic_failures.push(format!(
+                "{label}: noise-free {clean:.2} after {c0:.2} at truth {truth:.1} (was {t0:.1})"
+            ));
+        }
+        if let Some(&(tb, eb, _)) = points[..k]
+            .iter()
+            .rev()
+            .find(|p| truth - p.0 >= NOISY_MONOTONIC_STEP)
+            .filter(|p| est <= p.1 - MONOTONIC_SLACK)
+        {
+            results.monotonic_failures.push(format!(
+                "{label}: window {est:.1} at truth {truth:.1} after {eb:.1} at truth {tb:.1}"
+            ));
+        }
+        if est <= points[k - 1].1 {
+            results.strict_reversals.push(format!(
+                "{label}: window {est:.1} after {:.1} at truth {truth:.1}",
+                points[k - 1].1
+            ));
+        }
+    }
+}
+
+/// The metric a sweep varies.
+#[derive(Clone, Copy)]
+enum Swept {
+    ForwardHead,
+    RoundedShoulders,
+}
+
 #[allow(clippy::too_many_arguments)]
 fn sweep(
     results: &mut Results,
@@ -139,72 +184,56 @@ fn sweep(
     label: &str,
 ) {
     let t0 = pose_body(b, &Posture::default()).truth;
-    let mut last = f64::NEG_INFINITY;
-    for &nf in &NECK_FLEXIONS {
+    let forward_head = NECK_FLEXIONS.iter().map(|&nf| {
         let p = Posture {
             neck_flexion: nf,
             ..Posture::default()
         };
         let truth = pose_body(b, &p).truth.forward_head_deg - t0.forward_head_deg;
-        if truth > 30.5 {
-            continue;
-        }
-        let w = window(b, cam, base, &p, rng);
-        let est = dev_fh(&w.metrics, base);
-        if est <= last - MONOTONIC_SLACK {
-            results.monotonic_failures.push(format!(
-                "{label}: {est:.1} after {last:.1} at truth {truth:.1}"
-            ));
-        }
-        if est <= last {
-            results.strict_reversals.push(format!(
-                "{label}: {est:.1} after {last:.1} at truth {truth:.1}"
-            ));
-        }
-        last = est;
-        results.rows.push(Row {
-            view,
-            body: b.name,
-            distance: geometry.0,
-            below: geometry.1,
-            azimuth: geometry.2,
-            metric: "forward_head",
-            truth,
-            estimate: est,
-            single_frame_errors: w.single.iter().map(|m| dev_fh(m, base) - truth).collect(),
-        });
-    }
-    let mut last = f64::NEG_INFINITY;
-    for &pr in &PROTRACTIONS {
+        (Swept::ForwardHead, p, truth)
+    });
+    let rounded = PROTRACTIONS.iter().map(|&pr| {
         let p = Posture {
             protraction: pr,
             ..Posture::default()
         };
+        (Swept::RoundedShoulders, p, pr)
+    });
+    let mut points: Vec<(f64, f64, f64)> = Vec::new();
+    let mut last_kind = None;
+    for (kind, p, truth) in forward_head.chain(rounded) {
+        if matches!(kind, Swept::ForwardHead) && truth > 30.5 {
+            continue;
+        }
+        let (metric, value): (&str, fn(&Metrics, &Baseline) -> f64) = match kind {
+            Swept::ForwardHead => ("forward_head", dev_fh),
+            Swept::RoundedShoulders => ("rounded_shoulder", dev_rs),
+        };
+        if last_kind.is_some_and(|k: &str| k != metric) {
+            check_monotonic(results, label, &points);
+            points.clear();
+        }
+        last_kind = Some(metric);
         let w = window(b, cam, base, &p, rng);
-        let est = dev_rs(&w.metrics, base);
-        if est <= last - MONOTONIC_SLACK {
-            results.monotonic_failures.push(format!(
-                "{label} rounded: {est:.1} after {last:.1} at truth {pr}"
-            ));
-        }
-        if est <= last {
-            results.strict_reversals.push(format!(
-                "{label} rounded: {est:.1} after {last:.1} at truth {pr}"
-            ));
-        }
-        last = est;
+        let est = value(&w.metrics, base);
+        let clean = frames(b, cam, &p, 1, Noise::NONE, rng)
+            .first()
+            .map(|pose| value(&measure(pose, &base.camera, Some(base)), base))
+            .unwrap_or(f64::NAN);
+        points.push((truth, est, clean));
         results.rows.push(Row {
             view,
             body: b.name,
             distance: geometry.0,
             below: geometry.1,
             azimuth: geometry.2,
-            metric: "rounded_shoulder",
-            truth: pr,
+            metric,
+            truth,
             estimate: est,
-            single_frame_errors: w.single.iter().map(|m| dev_rs(m, base) - pr).collect(),
+            single_frame_errors: w.single.iter().map(|m| value(m, base) - truth).collect(),
         });
     }
+    check_monotonic(results, &format!("{label} rounded"), &points);
 }
 
 fn nuisance_postures() -> Vec<(&'static str, String, Posture)> {
@@ -291,7 +320,13 @@ fn results() -> &'static Results {
     static RESULTS: OnceLock<Results> = OnceLock::new();
     RESULTS.get_or_init(|| {
         let mut r = Results::default();
-        let mut rng = Rng::new(20_240_601);
+        // `PLUMBLINE_GROUND_TRUTH_SEED` reruns the sweep with other noise (to see how the
+        // tails move); CI uses the fixed default.
+        let seed = std::env::var("PLUMBLINE_GROUND_TRUTH_SEED")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(20_240_601);
+        let mut rng = Rng::new(seed);
         for b in bodies() {
             for &d in &FRONT_DISTANCES {
                 for &below in &FRONT_BELOW_EYES {
@@ -506,7 +541,7 @@ fn side_rounded_shoulders_within_5_degrees() {
 fn estimates_are_monotonic_in_the_true_angle() {
     let r = results();
     println!(
-        "{} strict reversals:\n{}",
+        "{} strict reversals between adjacent noisy windows (reported, not failed):\n{}",
         r.strict_reversals.len(),
         r.strict_reversals.join("\n")
     );
@@ -636,7 +671,7 @@ fn a_large_move_in_the_frame_is_moved() {
 #[test]
 fn hidden_ears_give_low_confidence() {
     let (b, cam, base, mut rng) = average_laptop();
-    let mut pose = frames(&b, &cam, &Posture::default(), 1, &mut rng).remove(0);
+    let mut pose = frames(&b, &cam, &Posture::default(), 1, Noise::REALISTIC, &mut rng).remove(0);
     for i in [landmark::LEFT_EAR, landmark::RIGHT_EAR] {
         pose.landmarks[i].visibility = 0.05;
     }
@@ -650,7 +685,7 @@ fn hidden_ears_give_low_confidence() {
 #[test]
 fn metrics_and_deviation_serialize_flat_with_nulls() {
     let (b, cam, base, mut rng) = average_laptop();
-    let pose = frames(&b, &cam, &Posture::default(), 1, &mut rng).remove(0);
+    let pose = frames(&b, &cam, &Posture::default(), 1, Noise::REALISTIC, &mut rng).remove(0);
     let m = measure(&pose, &base.camera, None);
     let json = serde_json::to_value(m).expect("serialize");
     let obj = json.as_object().expect("object");
@@ -692,7 +727,7 @@ fn calibration_error(
     edit: impl Fn(&mut Pose, usize),
 ) -> CalibrationError {
     let mut rng = Rng::new(11);
-    let f: Vec<Option<Pose>> = frames(b, cam, p, CALIBRATION_FRAMES, &mut rng)
+    let f: Vec<Option<Pose>> = frames(b, cam, p, CALIBRATION_FRAMES, Noise::REALISTIC, &mut rng)
         .into_iter()
         .enumerate()
         .map(|(i, mut pose)| {
@@ -751,13 +786,13 @@ fn calibration_gates_say_what_failed_and_what_to_do() {
 #[test]
 fn degenerate_poses_do_not_panic() {
     let (b, cam, base, mut rng) = average_laptop();
-    let mut pose = frames(&b, &cam, &Posture::default(), 1, &mut rng).remove(0);
+    let mut pose = frames(&b, &cam, &Posture::default(), 1, Noise::REALISTIC, &mut rng).remove(0);
     for l in pose.landmarks.iter_mut() {
         l.x = f32::NAN;
     }
     let m = measure(&pose, &base.camera, Some(&base));
     assert!(m.forward_head_deg.is_none());
-    let mut pose = frames(&b, &cam, &Posture::default(), 1, &mut rng).remove(0);
+    let mut pose = frames(&b, &cam, &Posture::default(), 1, Noise::REALISTIC, &mut rng).remove(0);
     pose.landmarks[landmark::RIGHT_SHOULDER] = pose.landmarks[landmark::LEFT_SHOULDER];
     pose.world_landmarks[landmark::RIGHT_SHOULDER] = pose.world_landmarks[landmark::LEFT_SHOULDER];
     let m = measure(&pose, &base.camera, Some(&base));

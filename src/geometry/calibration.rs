@@ -20,14 +20,17 @@ use crate::pose::{LANDMARK_NAMES, Pose, landmark};
 
 use super::camera::CameraIntrinsics;
 use super::head::HeadPoint;
-use super::math::{V3, median, median3, norm, sub};
+use super::math::{V3, median, norm, sub, trimmed_mean};
 use super::metrics::{
     BodyFrame, HEAD_LANDMARKS, Metrics, View, detect_view, ear_mid_px, ear_width_px,
     fit_frame_head, front_raw, measure, median_metrics, min_vis, near_side, px, shoulder_mid_px,
     shoulder_width_px, side_raw, world, world_forward_head_deg, world_head_pitch_deg,
     world_head_yaw_deg,
 };
-use super::metrics::{NEUTRAL_NOSE_DROP_DEG, shoulder_forward_m};
+use super::metrics::{
+    CueNoise, MIN_CUE_SIGMA_M, NEUTRAL_NOSE_DROP_DEG, SIGMA_IMAGE_Z_M, SIGMA_WORLD_M,
+    shoulder_forward_depths, shoulder_forward_m,
+};
 
 /// Version of the baseline file format. Bump when a field changes meaning.
 pub const BASELINE_VERSION: u32 = 1;
@@ -77,6 +80,14 @@ pub struct Reference {
     pub half_shoulder_width_m: f64,
     /// Forward offset of the shoulder midpoint from the hips, metres.
     pub shoulder_forward_m: f64,
+    /// Shoulder-minus-ear depth at calibration from the world landmarks and from image z
+    /// (metres; front view). They size each depth cue's scale error as the posture changes;
+    /// absent in baselines written before they existed.
+    pub neck_depth_world_m: Option<f64>,
+    pub neck_depth_image_z_m: Option<f64>,
+    /// Frame-to-frame noise of each depth cue in the calibration frames (absent in baselines
+    /// written before it existed: the typical levels are used).
+    pub cue_noise: Option<CueNoise>,
     /// Reconstructed (front) or 2D (side) neck angle at calibration, degrees.
     pub neck_angle_deg: f64,
     /// Ear→nose angle below the facing direction in a side view, degrees.
@@ -737,6 +748,32 @@ fn reference_error(what: &str) -> CalibrationError {
     }
 }
 
+/// The reference's centre of a calibration quantity: the interquartile mean (robust to a few
+/// bad frames like the median, with less noise; the baseline's noise is a fixed offset on every
+/// later measurement).
+fn robust_mean(values: impl IntoIterator<Item = f64>) -> Option<f64> {
+    trimmed_mean(values, super::metrics::WINDOW_TRIM)
+}
+
+/// Robust 1σ spread of a cue over the calibration frames (1.4826 × MAD), floored at
+/// [`MIN_CUE_SIGMA_M`]; `None` with fewer than five readings.
+fn spread(values: impl IntoIterator<Item = f64>) -> Option<f64> {
+    let v: Vec<f64> = values.into_iter().filter(|x| x.is_finite()).collect();
+    if v.len() < 5 {
+        return None;
+    }
+    super::math::mad(&v).map(|m| (1.4826 * m).max(MIN_CUE_SIGMA_M))
+}
+
+/// [`robust_mean`] per component.
+fn robust_mean3(values: &[V3]) -> Option<V3> {
+    Some([
+        robust_mean(values.iter().map(|v| v[0]))?,
+        robust_mean(values.iter().map(|v| v[1]))?,
+        robust_mean(values.iter().map(|v| v[2]))?,
+    ])
+}
+
 /// Builds the reference (in stages: body frame and head model, then the head pose, then the
 /// shoulder-depth bias, then the neck angle) and the baseline's median metrics.
 fn build_baseline(
@@ -755,26 +792,43 @@ fn build_baseline(
             ))
         })
         .collect();
-    let d = median3(&shoulder_vecs).ok_or_else(|| reference_error("no world shoulders"))?;
+    let d = robust_mean3(&shoulder_vecs).ok_or_else(|| reference_error("no world shoulders"))?;
     let body = BodyFrame::from_shoulder_vector(d)
         .ok_or_else(|| reference_error("degenerate shoulder line"))?;
     let mut r = Reference {
         view,
         body,
-        half_shoulder_width_m: median(shoulder_vecs.iter().map(|v| norm(*v) / 2.0)).unwrap_or(0.0),
-        shoulder_width_xy_m: median(shoulder_vecs.iter().map(|v| v[0].hypot(v[1]))).unwrap_or(0.0),
-        shoulder_vector_m: d,
-        shoulder_forward_m: median(poses.iter().filter_map(|p| shoulder_forward_m(p, &body)))
+        half_shoulder_width_m: robust_mean(shoulder_vecs.iter().map(|v| norm(*v) / 2.0))
             .unwrap_or(0.0),
+        shoulder_width_xy_m: robust_mean(shoulder_vecs.iter().map(|v| v[0].hypot(v[1])))
+            .unwrap_or(0.0),
+        shoulder_vector_m: d,
         ..Reference::default()
     };
+    // Noise of the shoulder-minus-hip depth readings, then the reference offset with them.
+    let depths: Vec<_> = poses.iter().map(|p| shoulder_forward_depths(p)).collect();
+    let forward_world_m = spread(depths.iter().filter_map(|d| d.0));
+    let forward_image_z_m = spread(depths.iter().filter_map(|d| d.1));
+    r.cue_noise = Some(CueNoise {
+        width_ratio: 1.0,
+        neck_world_m: SIGMA_WORLD_M,
+        neck_image_z_m: SIGMA_IMAGE_Z_M,
+        forward_world_m: forward_world_m.unwrap_or(SIGMA_WORLD_M),
+        forward_image_z_m: forward_image_z_m.unwrap_or(SIGMA_IMAGE_Z_M),
+    });
+    r.shoulder_forward_m = robust_mean(
+        poses
+            .iter()
+            .filter_map(|p| shoulder_forward_m(p, &body, r.cue_noise.as_ref())),
+    )
+    .unwrap_or(0.0);
     match view {
         View::Front => build_front_reference(poses, &pin, &mut r)?,
         View::Side => {
             let raws: Vec<_> = poses.iter().filter_map(|p| side_raw(p, &pin)).collect();
-            r.neck_angle_deg = median(raws.iter().map(|x| x.0))
+            r.neck_angle_deg = robust_mean(raws.iter().map(|x| x.0))
                 .ok_or_else(|| reference_error("no side-view neck angle"))?;
-            r.side_nose_angle_deg = median(raws.iter().map(|x| x.1)).unwrap_or(0.0);
+            r.side_nose_angle_deg = robust_mean(raws.iter().map(|x| x.1)).unwrap_or(0.0);
             r.forward_head_deg = r.neck_angle_deg;
             r.head_pitch_deg = r.side_nose_angle_deg - NEUTRAL_NOSE_DROP_DEG;
         }
@@ -826,7 +880,7 @@ fn build_front_reference(
                 Some(sub(world(p, i)?, e))
             })
             .collect();
-        if let Some(o) = median3(&offsets) {
+        if let Some(o) = robust_mean3(&offsets) {
             model.push(HeadPoint {
                 landmark: i,
                 offset_m: o,
@@ -834,9 +888,9 @@ fn build_front_reference(
         }
     }
     r.head_model = model;
-    r.ear_width_px = median(poses.iter().filter_map(|p| ear_width_px(p))).unwrap_or(0.0);
+    r.ear_width_px = robust_mean(poses.iter().filter_map(|p| ear_width_px(p))).unwrap_or(0.0);
     // First guess of the ear depth: world ear span across the image plane over its pixels.
-    r.ear_depth_m = median(poses.iter().filter_map(|p| {
+    r.ear_depth_m = robust_mean(poses.iter().filter_map(|p| {
         let d = sub(world(p, LEFT_EAR)?, world(p, RIGHT_EAR)?);
         Some(pin.f * d[0].hypot(d[1]) / ear_width_px(p)?)
     }))
@@ -853,35 +907,51 @@ fn build_front_reference(
         return Err(reference_error("the head model did not fit the face"));
     }
     r.head_angles = [
-        median(fits.iter().map(|f| f.angles[0])).unwrap_or(0.0),
-        median(fits.iter().map(|f| f.angles[1])).unwrap_or(0.0),
-        median(fits.iter().map(|f| f.angles[2])).unwrap_or(0.0),
+        robust_mean(fits.iter().map(|f| f.angles[0])).unwrap_or(0.0),
+        robust_mean(fits.iter().map(|f| f.angles[1])).unwrap_or(0.0),
+        robust_mean(fits.iter().map(|f| f.angles[2])).unwrap_or(0.0),
     ];
-    r.ear_depth_m = median(fits.iter().map(|f| f.ear_mid[2])).unwrap_or(r.ear_depth_m);
+    r.ear_depth_m = robust_mean(fits.iter().map(|f| f.ear_mid[2])).unwrap_or(r.ear_depth_m);
     // Bias between the world-based and the width-based shoulder depth.
     let raws: Vec<_> = poses.iter().map(|p| front_raw(p, pin, r)).collect();
-    r.shoulder_depth_bias_m = median(
+    r.shoulder_depth_bias_m = robust_mean(
         raws.iter()
             .filter_map(|x| Some(x.shoulder_depth_world_m? - x.shoulder_depth_width_m?)),
     )
     .unwrap_or(0.0);
+    r.neck_depth_world_m = robust_mean(raws.iter().filter_map(|x| x.neck_depth_world_m));
+    r.neck_depth_image_z_m = robust_mean(raws.iter().filter_map(|x| x.neck_depth_image_z_m));
+    // Measured noise of the neck-depth cues (the width cue's relative to its prediction).
+    if let Some(noise) = r.cue_noise.as_mut() {
+        let width = spread(raws.iter().filter_map(|x| x.neck_depth_width_m));
+        let predicted = median(raws.iter().filter_map(|x| x.width_sigma_predicted_m));
+        if let (Some(w), Some(p)) = (width, predicted.filter(|p| *p > 0.0)) {
+            noise.width_ratio = (w / p).max(0.25);
+        }
+        if let Some(b) = spread(raws.iter().filter_map(|x| x.neck_depth_world_m)) {
+            noise.neck_world_m = b;
+        }
+        if let Some(c) = spread(raws.iter().filter_map(|x| x.neck_depth_image_z_m)) {
+            noise.neck_image_z_m = c;
+        }
+    }
     // Neck angle of the reconstruction, and the absolute (world-landmark) references.
     let raws: Vec<_> = poses.iter().map(|p| front_raw(p, pin, r)).collect();
-    r.neck_angle_deg = median(raws.iter().filter_map(|x| x.neck_angle_deg))
+    r.neck_angle_deg = robust_mean(raws.iter().filter_map(|x| x.neck_angle_deg))
         .ok_or_else(|| reference_error("the neck could not be reconstructed"))?;
-    r.forward_head_deg = median(
+    r.forward_head_deg = robust_mean(
         poses
             .iter()
             .filter_map(|p| world_forward_head_deg(p, &r.body)),
     )
     .unwrap_or(r.neck_angle_deg);
-    r.head_pitch_deg = median(
+    r.head_pitch_deg = robust_mean(
         poses
             .iter()
             .filter_map(|p| world_head_pitch_deg(p, &r.body)),
     )
     .unwrap_or(0.0);
     r.head_yaw_deg =
-        median(poses.iter().filter_map(|p| world_head_yaw_deg(p, &r.body))).unwrap_or(0.0);
+        robust_mean(poses.iter().filter_map(|p| world_head_yaw_deg(p, &r.body))).unwrap_or(0.0);
     Ok(())
 }

@@ -109,19 +109,29 @@ pub(crate) fn median(values: impl IntoIterator<Item = f64>) -> Option<f64> {
     })
 }
 
+/// Mean of the middle values after dropping `trim` (a fraction in `[0, 0.5)`) of them at each
+/// end, ignoring non-finite values; `None` when empty. With `trim = 0.25` (the interquartile
+/// mean) it is as robust to a few wild frames as the median but noticeably less noisy on
+/// Gaussian-like jitter (≈ 84 % efficiency against the median's 64 %).
+pub(crate) fn trimmed_mean(values: impl IntoIterator<Item = f64>, trim: f64) -> Option<f64> {
+    let mut v: Vec<f64> = values.into_iter().filter(|x| x.is_finite()).collect();
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    let cut = ((n as f64) * trim.clamp(0.0, 0.49)).floor() as usize;
+    let kept = &v[cut..n - cut];
+    if kept.is_empty() {
+        return median(v);
+    }
+    Some(kept.iter().sum::<f64>() / kept.len() as f64)
+}
+
 /// Median absolute deviation from the median (a robust spread), or `None` when empty.
 pub(crate) fn mad(values: &[f64]) -> Option<f64> {
     let m = median(values.iter().copied())?;
     median(values.iter().map(|v| (v - m).abs()))
-}
-
-/// Component-wise median of 3-vectors.
-pub(crate) fn median3(values: &[V3]) -> Option<V3> {
-    Some([
-        median(values.iter().map(|v| v[0]))?,
-        median(values.iter().map(|v| v[1]))?,
-        median(values.iter().map(|v| v[2]))?,
-    ])
 }
 
 /// Solve the small dense system `a · x = b` by Gaussian elimination with partial pivoting.

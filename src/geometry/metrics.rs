@@ -78,7 +78,7 @@ use super::camera::{CameraIntrinsics, Pinhole};
 use super::head::{HeadFit, HeadPoint, Observation, fit_head};
 use super::math::{
     V3, cross, dot, is_finite3, mat_mul, mat_vec, median, mid, norm, normalize, scale, sub,
-    transpose,
+    transpose, trimmed_mean,
 };
 
 /// Which way the camera sees the person, detected from the landmarks.
@@ -146,11 +146,19 @@ pub const SIGMA_WORLD_M: f64 = 0.015;
 /// Typical noise of BlazePose image z converted to metres (1σ): image z is the least reliable
 /// depth cue (≈ 10–20 % of its range, and person-specific biases).
 pub const SIGMA_IMAGE_Z_M: f64 = 0.04;
+/// Person-specific scale error of BlazePose's world-landmark depth (1σ, relative): depth
+/// differences read ≈ 10 % long or short for some people.
+pub const WORLD_DEPTH_SCALE_ERROR: f64 = 0.10;
+/// The same for image z, which is less consistent between people (≈ 20 %).
+pub const IMAGE_Z_SCALE_ERROR: f64 = 0.20;
 /// Largest rounded-shoulder angle used to correct the shoulder-width depth cue, degrees.
 pub const MAX_WIDTH_CORRECTION_DEG: f64 = 30.0;
 /// Person-specific bias allowed between the depth cues before confidence drops, metres:
 /// BlazePose's depth is off by ≈ 10 % for some people, ≈ 1 cm over a forward-head change.
 pub const DEPTH_BIAS_ALLOWANCE_M: f64 = 0.01;
+/// Fraction of a window's frames dropped at each end before averaging a metric (see
+/// [`median_metrics`]).
+pub const WINDOW_TRIM: f64 = 0.25;
 /// Minimum visibility × presence for a landmark to count as seen.
 pub const MIN_LANDMARK_VISIBILITY: f64 = 0.3;
 /// Shoulder line yawed more than this from the image plane (world landmarks) means a side view.
@@ -216,7 +224,7 @@ pub fn median_metrics(frames: &[Metrics]) -> Option<Metrics> {
         View::Front
     };
     let opt = |f: fn(&Metrics) -> Option<f32>| {
-        median(frames.iter().filter_map(f).map(f64::from)).map(|v| v as f32)
+        trimmed_mean(frames.iter().filter_map(f).map(f64::from), WINDOW_TRIM).map(|v| v as f32)
     };
     let conf = |f: fn(&Metrics) -> f32| {
         median(frames.iter().map(f).map(f64::from)).map_or(0.0, |v| v as f32)
@@ -420,6 +428,13 @@ pub(crate) struct FrontRaw {
     /// Width-based shoulder depth (before the calibrated bias) and world-based shoulder depth.
     pub shoulder_depth_width_m: Option<f64>,
     pub shoulder_depth_world_m: Option<f64>,
+    /// Shoulder-minus-ear depth from the world landmarks and from image z, metres.
+    pub neck_depth_world_m: Option<f64>,
+    pub neck_depth_image_z_m: Option<f64>,
+    /// Shoulder-minus-ear depth from the width cue (before the calibrated bias) and the noise
+    /// predicted for it from pixel noise and the head fit, metres.
+    pub neck_depth_width_m: Option<f64>,
+    pub width_sigma_predicted_m: Option<f64>,
 }
 
 /// The observations of the head-model landmarks, weighted by visibility.
@@ -458,28 +473,68 @@ pub(crate) fn fit_frame_head(pose: &Pose, pin: &Pinhole, r: &Reference) -> Optio
     )
 }
 
-/// Forward offset (metres) of the shoulder midpoint from the hip midpoint along the reference
-/// forward axis: world landmarks, combined with image z when available.
-pub(crate) fn shoulder_forward_m(pose: &Pose, frame: &BodyFrame) -> Option<f64> {
+/// The two depth readings of the shoulder midpoint's offset from the hip midpoint (metres,
+/// camera z): world landmarks and image z (pixels → metres with the body's metres per pixel).
+pub(crate) fn shoulder_forward_depths(pose: &Pose) -> (Option<f64>, Option<f64>) {
     use landmark::{LEFT_HIP, LEFT_SHOULDER, RIGHT_HIP, RIGHT_SHOULDER};
-    let s = world_mid(pose, LEFT_SHOULDER, RIGHT_SHOULDER)?;
-    let h = world_mid(pose, LEFT_HIP, RIGHT_HIP)?;
-    let mut rel = sub(s, h);
-    // Image z measures the same offset's depth component: pixels → metres with the pixels per
-    // metre of the body (world ear–shoulder and shoulder spans over their 2D lengths, whichever
-    // is longer in the image). The depth components are combined by inverse variance; the
-    // in-image components come from the world landmarks alone.
-    let z_cue = (|| {
+    let world_z = (|| {
+        let s = world_mid(pose, LEFT_SHOULDER, RIGHT_SHOULDER)?;
+        let h = world_mid(pose, LEFT_HIP, RIGHT_HIP)?;
+        Some(s[2] - h[2])
+    })();
+    let image_z = (|| {
         let zs = (image_z(pose, LEFT_SHOULDER)? + image_z(pose, RIGHT_SHOULDER)?) / 2.0;
         let zh = (image_z(pose, LEFT_HIP)? + image_z(pose, RIGHT_HIP)?) / 2.0;
         let dz = (zs - zh) * metres_per_px(pose)?;
         dz.is_finite().then_some(dz)
     })();
-    if let Some(dz) = z_cue {
-        rel[2] = inverse_variance(&[(rel[2], SIGMA_WORLD_M), (dz, SIGMA_IMAGE_Z_M)]);
+    (world_z, image_z)
+}
+
+/// Forward offset (metres) of the shoulder midpoint from the hip midpoint along the reference
+/// forward axis. The in-image components come from the world landmarks; the depth component
+/// combines the world and image-z readings by inverse variance, with the noise levels measured
+/// at calibration when there are some (`noise`), else the typical ones.
+pub(crate) fn shoulder_forward_m(
+    pose: &Pose,
+    frame: &BodyFrame,
+    noise: Option<&CueNoise>,
+) -> Option<f64> {
+    use landmark::{LEFT_HIP, LEFT_SHOULDER, RIGHT_HIP, RIGHT_SHOULDER};
+    let s = world_mid(pose, LEFT_SHOULDER, RIGHT_SHOULDER)?;
+    let h = world_mid(pose, LEFT_HIP, RIGHT_HIP)?;
+    let mut rel = sub(s, h);
+    let (sigma_world, sigma_image) = noise.map_or((SIGMA_WORLD_M, SIGMA_IMAGE_Z_M), |n| {
+        (n.forward_world_m, n.forward_image_z_m)
+    });
+    if let (_, Some(dz)) = shoulder_forward_depths(pose) {
+        rel[2] = inverse_variance(&[(rel[2], sigma_world), (dz, sigma_image)]);
     }
     Some(dot(rel, frame.forward))
 }
+
+/// Frame-to-frame noise (1σ, metres) of each depth cue, measured on the calibration frames
+/// (robust spread: 1.4826 × MAD). The typical levels ([`SIGMA_WORLD_M`], [`SIGMA_IMAGE_Z_M`],
+/// [`SIGMA_2D_PX`]) are only a prior: how noisy image z and the world landmarks are depends on
+/// the person, the light and the camera, and a cue weighted above its real noise adds noise
+/// instead of removing it (on the synthetic body at 40 cm, image z weighted by its typical
+/// level made one frame's rounded-shoulder estimate noisier than the world landmarks alone).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CueNoise {
+    /// Width cue: measured spread over the spread predicted from pixel noise and the head fit
+    /// (a ratio; the prediction scales with distance frame by frame).
+    pub width_ratio: f64,
+    /// Shoulder-minus-ear depth from world landmarks and from image z.
+    pub neck_world_m: f64,
+    pub neck_image_z_m: f64,
+    /// Shoulder-minus-hip depth from world landmarks and from image z.
+    pub forward_world_m: f64,
+    pub forward_image_z_m: f64,
+}
+
+/// Smallest noise level a calibration may measure for a depth cue, metres: still frames can
+/// repeat a landmark almost exactly, and a cue must never get all the weight from that.
+pub const MIN_CUE_SIGMA_M: f64 = 0.003;
 
 /// Metres per pixel at the person's distance, from the longest of the shoulder span and the
 /// ear–shoulder span (world length across the image plane over 2D length).
@@ -509,6 +564,58 @@ fn rounded_deg(forward_m: f64, r: &Reference) -> Option<f64> {
     }
     let a = ((forward_m - r.shoulder_forward_m) / half).clamp(-1.0, 1.0);
     Some(a.asin().to_degrees())
+}
+
+/// Noise (1σ) of one frame's forward shoulder offset: the world-landmark and image-z cues
+/// combined as in [`shoulder_forward_m`], metres.
+fn shoulder_forward_sigma_m() -> f64 {
+    (1.0 / (SIGMA_WORLD_M.powi(-2) + SIGMA_IMAGE_Z_M.powi(-2))).sqrt()
+}
+
+/// The factor `cos φ` by which rounding narrows the shoulder line, from one frame's noisy
+/// rounded-shoulder estimate `φ̂` (degrees).
+///
+/// `cos` is flat at 0 and one frame's `φ̂` scatters by several degrees, so `cos φ̂` is biased
+/// low: `E[cos φ̂] = cos φ · exp(−σ²/2)`. At 90 cm a 0.5 % narrower width puts the shoulders
+/// ≈ 0.5 cm too close and reads as ≈ 2° *less* forward head, on every frame. The estimate is
+/// therefore divided by `exp(−σ²/2)` (σ the per-frame noise of `φ̂` in radians) and capped at 1.
+/// Negative readings (usually the trunk leaning back, which does not narrow the shoulders) and
+/// missing ones give 1; readings beyond [`MAX_WIDTH_CORRECTION_DEG`] are capped there.
+///
+/// Returns `(cos φ, its 1σ)`: `sin φ` times the uncertainty of `φ̂`, which is the frame noise
+/// plus the depth cues' person-specific scale error ([`WORLD_DEPTH_SCALE_ERROR`] of `φ`). With
+/// rounded shoulders this makes the width cue give way to the depth cues.
+fn width_narrowing(phi_deg: Option<f64>, r: &Reference) -> (f64, f64) {
+    let Some(phi) = phi_deg.filter(|p| p.is_finite() && *p > 0.0) else {
+        return (1.0, 0.0);
+    };
+    let half = r.half_shoulder_width_m.max(0.05);
+    let sigma = (shoulder_forward_sigma_m() / half).min(0.5);
+    let phi = phi.min(MAX_WIDTH_CORRECTION_DEG).to_radians();
+    let narrowing = (phi.cos() * (sigma * sigma / 2.0).exp()).min(1.0);
+    let phi_sigma = sigma.hypot(WORLD_DEPTH_SCALE_ERROR * phi);
+    (narrowing, phi.sin() * phi_sigma)
+}
+
+/// The 1σ error of a BlazePose depth cue for the shoulder-minus-ear depth `depth_m`: its
+/// frame noise, plus its person-specific scale error applied to the change since calibration
+/// (`calibrated_m`; no scale term without it). The width cue has no such scale error, so as the
+/// neck moves further from its calibrated depth the estimate leans on the width cue instead of
+/// inheriting the depth cues' scale error in full.
+fn depth_cue_sigma(noise_m: f64, scale_error: f64, depth_m: f64, calibrated_m: Option<f64>) -> f64 {
+    let change = calibrated_m.map_or(0.0, |c| depth_m - c);
+    noise_m.hypot(scale_error * change)
+}
+
+/// The angle of the head's rotation since calibration (any axis), radians in `[0, π]`.
+fn head_turn_since_calibration(head: &HeadFit, r: &Reference) -> f64 {
+    let [y, p, ro] = r.head_angles;
+    let rel = mat_mul(
+        &head.rotation,
+        &transpose(&super::math::rotation_from_angles(y, p, ro)),
+    );
+    let trace = rel[0][0] + rel[1][1] + rel[2][2];
+    ((trace - 1.0) / 2.0).clamp(-1.0, 1.0).acos()
 }
 
 /// Weighted mean of `(value, sigma)` pairs by inverse variance.
@@ -558,18 +665,15 @@ pub(crate) fn front_raw(pose: &Pose, pin: &Pinhole, r: &Reference) -> FrontRaw {
     use landmark::{LEFT_EAR, LEFT_SHOULDER, RIGHT_EAR, RIGHT_SHOULDER};
     let frame = &r.body;
     let mut out = FrontRaw {
-        shoulder_forward_m: shoulder_forward_m(pose, frame),
+        shoulder_forward_m: shoulder_forward_m(pose, frame, r.cue_noise.as_ref()),
         head: fit_frame_head(pose, pin, r),
         ..FrontRaw::default()
     };
     // Only forward rounding narrows the shoulders in this model; a negative reading usually
     // means the trunk leaned back, which does not change the width. Capped to keep a wrong
     // rounding estimate from dominating the width cue.
-    let phi = out
-        .shoulder_forward_m
-        .and_then(|d| rounded_deg(d, r))
-        .unwrap_or(0.0)
-        .clamp(0.0, MAX_WIDTH_CORRECTION_DEG);
+    let (narrowing, narrowing_sigma) =
+        width_narrowing(out.shoulder_forward_m.and_then(|d| rounded_deg(d, r)), r);
     let (Some(head), Some(s_px), Some(sw), Some(ew)) = (
         out.head,
         shoulder_mid_px(pose),
@@ -580,7 +684,7 @@ pub(crate) fn front_raw(pose: &Pose, pin: &Pinhole, r: &Reference) -> FrontRaw {
     };
     let z_e = head.ear_mid[2];
     // (a) Shoulder depth from the shoulder width (protraction narrows it by cos φ).
-    let segment = scale(r.shoulder_vector_m, phi.to_radians().cos());
+    let segment = scale(r.shoulder_vector_m, narrowing);
     let Some(z_a_raw) = segment_depth(pin, s_px, segment, sw) else {
         return out;
     };
@@ -592,28 +696,54 @@ pub(crate) fn front_raw(pose: &Pose, pin: &Pinhole, r: &Reference) -> FrontRaw {
     } else {
         z_e * SIGMA_2D_PX / ew
     };
-    let sigma_a =
-        ((z_a * std::f64::consts::SQRT_2 * SIGMA_2D_PX / sw).powi(2) + sigma_e.powi(2)).sqrt();
+    // The calibration's measured spread rescales that prediction. Then two model errors. The
+    // rigid head's depth offsets come from the world landmarks and inherit their scale error
+    // ε: a head turned by ψ is then fitted as turned by ψ' with tan ψ' = tan ψ / (1 + ε), and
+    // placed closer or further by the factor cos ψ' / cos ψ ≈ 1 − ε·sin²ψ to keep the ears'
+    // spacing (on the synthetic body: 2 cm at 93 cm for a 25° turn and ε = −10 %). Only this
+    // cue carries the head's depth error into the neck vector (the depth cues are offsets from
+    // it), so it gives way while the head is turned or pitched. And the rounding correction:
+    // the width cue is only as good as `cos φ`.
+    let predicted = (z_a * std::f64::consts::SQRT_2 * SIGMA_2D_PX / sw).hypot(sigma_e);
+    out.neck_depth_width_m = Some(z_a_raw - z_e);
+    out.width_sigma_predicted_m = Some(predicted);
+    let measured = predicted * r.cue_noise.map_or(1.0, |n| n.width_ratio);
+    let head_model_error =
+        z_e * WORLD_DEPTH_SCALE_ERROR * head_turn_since_calibration(&head, r).sin().powi(2);
+    let sigma_a = measured
+        .hypot(head_model_error)
+        .hypot(z_a * narrowing_sigma / narrowing);
     // (b) World landmarks: ear-vs-shoulder depth.
-    let z_b = (|| {
+    let d_b = (|| {
         let ws = world_mid(pose, LEFT_SHOULDER, RIGHT_SHOULDER)?;
         let we = world_mid(pose, LEFT_EAR, RIGHT_EAR)?;
-        Some(z_e + ws[2] - we[2])
+        Some(ws[2] - we[2])
     })();
     // (c) Image z, pixels → metres with the shoulders' scale.
-    let z_c = (|| {
+    let d_c = (|| {
         let zs = (image_z(pose, LEFT_SHOULDER)? + image_z(pose, RIGHT_SHOULDER)?) / 2.0;
         let ze = (image_z(pose, LEFT_EAR)? + image_z(pose, RIGHT_EAR)?) / 2.0;
-        Some(z_e + (zs - ze) * r.shoulder_width_xy_m / sw)
+        Some((zs - ze) * r.shoulder_width_xy_m / sw)
     })();
+    let z_b = d_b.map(|d| z_e + d);
     out.shoulder_depth_width_m = Some(z_a_raw);
     out.shoulder_depth_world_m = z_b;
+    out.neck_depth_world_m = d_b;
+    out.neck_depth_image_z_m = d_c;
+    // Each depth cue's noise plus its scale error on the change since calibration.
+    let (noise_b, noise_c) = r.cue_noise.map_or((SIGMA_WORLD_M, SIGMA_IMAGE_Z_M), |n| {
+        (n.neck_world_m, n.neck_image_z_m)
+    });
+    let sigma_b = d_b.map_or(noise_b, |d| {
+        depth_cue_sigma(noise_b, WORLD_DEPTH_SCALE_ERROR, d, r.neck_depth_world_m)
+    });
     let mut cues = vec![(z_a, sigma_a)];
     if let Some(b) = z_b {
-        cues.push((b, SIGMA_WORLD_M));
+        cues.push((b, sigma_b));
     }
-    if let Some(c) = z_c {
-        cues.push((c, SIGMA_IMAGE_Z_M));
+    if let Some(d) = d_c {
+        let sigma_c = depth_cue_sigma(noise_c, IMAGE_Z_SCALE_ERROR, d, r.neck_depth_image_z_m);
+        cues.push((z_e + d, sigma_c));
     }
     let z_s = inverse_variance(&cues);
     if !(z_s.is_finite() && z_s > 0.05) {
@@ -624,7 +754,7 @@ pub(crate) fn front_raw(pose: &Pose, pin: &Pinhole, r: &Reference) -> FrontRaw {
     // Agreement of the two main cues, in units of their combined sigma.
     let disagreement = z_b.map_or(0.0, |b| {
         let sys = DEPTH_BIAS_ALLOWANCE_M;
-        (z_a - b).abs() / (sigma_a * sigma_a + SIGMA_WORLD_M * SIGMA_WORLD_M + sys * sys).sqrt()
+        (z_a - b).abs() / (sigma_a * sigma_a + sigma_b * sigma_b + sys * sys).sqrt()
     });
     let agreement = 1.0 / (1.0 + (disagreement / 3.0).powi(2));
     let fit_quality = head_fit_quality(head.rms_px, pose);
@@ -948,7 +1078,8 @@ fn measure_side(pose: &Pose, pin: &Pinhole, reference: Option<&Reference>) -> Me
         v.min(vis_nose),
     );
     if let Some(r) = reference {
-        let rs = shoulder_forward_m(pose, &r.body).and_then(|d| rounded_deg(d, r));
+        let rs =
+            shoulder_forward_m(pose, &r.body, r.cue_noise.as_ref()).and_then(|d| rounded_deg(d, r));
         set(
             &mut m.rounded_shoulder_deg,
             &mut m.rounded_shoulder_confidence,

@@ -5,8 +5,8 @@
 //! loading a baseline file).
 //!
 //! Typical use: [`calibrate`] a few seconds of upright frames into a [`Baseline`], then
-//! [`analyze`] each frame (or [`measure`] + [`median_metrics`] over a short window +
-//! [`judge`]). `docs/geometry.md` explains each number, its formula, assumptions and limits.
+//! [`analyze_smoothed`] each frame through a [`MetricsWindow`] (or [`measure`] +
+//! [`median_metrics`] over a short window + [`judge`]; [`analyze`] judges a single frame). `docs/geometry.md` explains each number, its formula, assumptions and limits.
 
 mod calibration;
 mod camera;
@@ -14,6 +14,7 @@ mod head;
 mod judge;
 mod math;
 mod metrics;
+mod window;
 
 pub use calibration::{
     BASELINE_VERSION, Baseline, BaselineFileError, CalibrationError, CalibrationReport, Edge, Gate,
@@ -24,7 +25,8 @@ pub use head::HeadPoint;
 pub use judge::{
     Analysis, Deviation, Judgement, Sensitivity, Thresholds, analyze, deviation, judge,
 };
-pub use metrics::{BodyFrame, Metrics, View, detect_view, measure, median_metrics};
+pub use metrics::{BodyFrame, CueNoise, Metrics, View, detect_view, measure, median_metrics};
+pub use window::{MetricsWindow, SMOOTHING_S, analyze_smoothed};
 
 /// The named constants (thresholds, gates, noise assumptions), for documentation and tuning.
 pub mod constants {
@@ -39,8 +41,9 @@ pub mod constants {
         MIN_CONFIDENCE, MOVED_POSITION, MOVED_SCALE, ROUNDED_SHOULDER_DEG, SHOULDER_ROLL_DEG,
     };
     pub use super::metrics::{
-        DEPTH_BIAS_ALLOWANCE_M, MAX_WIDTH_CORRECTION_DEG, MIN_LANDMARK_VISIBILITY,
-        NEUTRAL_NOSE_DROP_DEG, SIDE_VIEW_WIDTH_RATIO, SIDE_VIEW_YAW_DEG, SIGMA_2D_PX,
-        SIGMA_IMAGE_Z_M, SIGMA_WORLD_M, TYPICAL_IPD_CM,
+        DEPTH_BIAS_ALLOWANCE_M, IMAGE_Z_SCALE_ERROR, MAX_WIDTH_CORRECTION_DEG, MIN_CUE_SIGMA_M,
+        MIN_LANDMARK_VISIBILITY, NEUTRAL_NOSE_DROP_DEG, SIDE_VIEW_WIDTH_RATIO, SIDE_VIEW_YAW_DEG,
+        SIGMA_2D_PX, SIGMA_IMAGE_Z_M, SIGMA_WORLD_M, TYPICAL_IPD_CM, WINDOW_TRIM,
+        WORLD_DEPTH_SCALE_ERROR,
     };
 }
