@@ -6,8 +6,11 @@ use image::RgbImage;
 
 use crate::monitor::MonitorState;
 
+/// Analysis rate while calibrating, whatever the base rate: the baseline's noise becomes a fixed
+/// offset on every later measurement, so its few seconds get the densest sampling (≈ 50 frames
+/// in [`super::CALIBRATION_SECONDS`]; ≈ 7 % of a core for those seconds with the full model).
+pub const CALIBRATION_FPS: f32 = 10.0;
 /// Rate multipliers by state, relative to the configured base rate.
-const CALIBRATING_FACTOR: f32 = 2.5;
 const DRIFTING_FACTOR: f32 = 2.0;
 const STEADY_FACTOR: f32 = 0.5;
 const AWAY_FACTOR: f32 = 0.5;
@@ -20,7 +23,7 @@ const MAX_FPS: f32 = 8.0;
 /// Frames per second to analyse in `state`, entered `since_s` seconds ago.
 pub fn analysis_rate(base_fps: f32, state: MonitorState, in_state_s: f64) -> f32 {
     let factor = match state {
-        MonitorState::Calibrating => CALIBRATING_FACTOR,
+        MonitorState::Calibrating => return CALIBRATION_FPS,
         MonitorState::Drifting | MonitorState::Slouching => DRIFTING_FACTOR,
         MonitorState::Upright if in_state_s >= STEADY_AFTER_S => STEADY_FACTOR,
         MonitorState::Away => AWAY_FACTOR,
@@ -95,7 +98,14 @@ mod tests {
         assert_eq!(analysis_rate(2.0, MonitorState::Upright, 120.0), 1.0);
         assert_eq!(analysis_rate(2.0, MonitorState::Drifting, 1.0), 4.0);
         assert_eq!(analysis_rate(2.0, MonitorState::Slouching, 1.0), 4.0);
-        assert_eq!(analysis_rate(2.0, MonitorState::Calibrating, 0.0), 5.0);
+        assert_eq!(
+            analysis_rate(2.0, MonitorState::Calibrating, 0.0),
+            CALIBRATION_FPS
+        );
+        assert_eq!(
+            analysis_rate(0.5, MonitorState::Calibrating, 0.0),
+            CALIBRATION_FPS
+        );
         assert_eq!(analysis_rate(6.0, MonitorState::Drifting, 0.0), 8.0);
         assert_eq!(analysis_rate(0.1, MonitorState::Away, 0.0), 0.2);
     }

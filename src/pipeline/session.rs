@@ -10,7 +10,7 @@ use image::RgbImage;
 
 use crate::camera::CameraFault;
 use crate::coach::{Coach, CoachMessage};
-use crate::geometry::{self, Analysis, Baseline, CameraIntrinsics, Thresholds};
+use crate::geometry::{self, Analysis, Baseline, CameraIntrinsics, MetricsWindow, Thresholds};
 use crate::monitor::{
     CameraFaultKind, Control, Event, Monitor, MonitorState, Observation, PromptKind, Status,
     SubjectBox,
@@ -108,6 +108,8 @@ pub struct Session {
     last_analysed_s: Option<f64>,
     last_thumbnail: Option<(Thumbnail, f64)>,
     last_pose: Option<Pose>,
+    /// The last seconds of metrics, judged together.
+    metrics_window: MetricsWindow,
     last_prompt_kind: Option<PromptKind>,
     counters: SessionCounters,
 }
@@ -184,6 +186,7 @@ impl Session {
             last_analysed_s: None,
             last_thumbnail: None,
             last_pose: None,
+            metrics_window: MetricsWindow::new(geometry::SMOOTHING_S),
             last_prompt_kind: None,
             counters: SessionCounters::default(),
         };
@@ -196,6 +199,7 @@ impl Session {
     fn adopt_baseline(&mut self, baseline: Baseline, time_s: f64) -> Vec<Event> {
         let subject = Some(subject_of_baseline(&baseline));
         self.baseline = Some(baseline);
+        self.metrics_window.clear();
         self.monitor
             .control(time_s, Control::CalibrationFinished { subject })
     }
@@ -317,7 +321,13 @@ impl Session {
             output.calibration =
                 Some(self.calibration_step(time_s, pose.clone(), &mut output.events));
         } else if let Some(baseline) = &self.baseline {
-            let analysis = geometry::analyze(pose.as_ref(), baseline, &self.settings.thresholds);
+            let analysis = geometry::analyze_smoothed(
+                &mut self.metrics_window,
+                time_s,
+                pose.as_ref(),
+                baseline,
+                &self.settings.thresholds,
+            );
             let observation = observation_of(time_s, pose.as_ref(), &analysis);
             output.events = self.monitor.observe(&observation);
             output.analysis = Some(analysis);
