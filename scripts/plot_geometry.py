@@ -4,8 +4,9 @@
 Usage: cargo test --release --test geometry_ground_truth
        python3 scripts/plot_geometry.py [target/tmp/geometry_accuracy.csv] [docs/geometry_accuracy.png]
 
-The CSV is written by tests/geometry_ground_truth.rs: one row per judged window (median of 25
-noisy frames) with the single-frame estimates of that window.
+The CSV is written by tests/geometry_ground_truth.rs: one row per judged window (interquartile
+mean of 25 noisy frames, like the app's 6 s smoothing window at 4 fps) with the single-frame
+estimates of that window.
 """
 import csv
 import sys
@@ -43,7 +44,7 @@ for ax, (view, metric, tol, title) in zip(axes.flat, panels):
                     ys_single.append(float(v))
         ax.scatter(xs_single, ys_single, s=2, color=c, alpha=0.06)
         ax.scatter([float(r["true_deg"]) for r in pts], [float(r["estimate_deg"]) for r in pts],
-                   s=14, color=c, edgecolor="k", linewidth=0.3, label=f"{body} (5 s median)")
+                   s=14, color=c, edgecolor="k", linewidth=0.3, label=f"{body} (25-frame window)")
     errs = [abs(float(r["estimate_deg"]) - float(r["true_deg"])) for r in sel]
     ax.set_title(f"{title}\nmax window error {max(errs):.1f}°, {len(sel)} windows")
     ax.set_xlabel("true change since calibration (°)")

@@ -25,7 +25,10 @@
 //!   pitch. The shoulders' depth combines three cues by inverse variance: (a) shoulder width
 //!   `Z_S = f·W·cos φ / sw` with `W` the calibrated width and `φ` the rounded-shoulder estimate;
 //!   (b) world landmarks `Z_S = Z_E + (z_S − z_E)_world`; (c) image z, scaled to metres with the
-//!   shoulders' pixels per metre. `S` is then back-projected, and
+//!   shoulders' pixels per metre. Each cue's frame noise is measured on the calibration frames
+//!   ([`CueNoise`]); (b) and (c) add a person-specific depth-scale error on the change since
+//!   calibration, (a) the uncertainty of `cos φ` and of the head fit's depth once the head has
+//!   turned (see `front_raw`). `S` is then back-projected, and
 //!   `θ = θ_baseline + (θ_cam − θ_cam,baseline)`. The neck-height ratio `(S_y − E_y)/sw` enters
 //!   through the vertical component of `v`; head-vs-shoulder size through (a); ear-vs-shoulder
 //!   depth through (b) and (c). Because the camera's height and pitch are constant between
@@ -42,12 +45,13 @@
 //! # Rounded shoulders (`rounded_shoulder_deg`)
 //! Protraction as the forward swing of the half shoulder line about the body's midline:
 //! `φ = asin(Δd / r)`, with `Δd` the forward movement of the shoulder midpoint relative to the
-//! hips since calibration (world landmarks, with image z as a weaker second cue) and `r` half the
-//! calibrated 3D shoulder width. 0 = the baseline's shoulder line, positive = rounded forward.
-//! Needs a baseline (None without one). Failure modes: the hips are usually out of a laptop
-//! camera's frame and BlazePose guesses them; leaning the trunk forward from the hips reads as
-//! rounding and leaning back as retraction (negative), since nothing on the upper body separates
-//! the two.
+//! hips since calibration (world landmarks and image z, weighted by their calibrated noise) and
+//! `r` half the calibrated 3D shoulder width. 0 = the baseline's shoulder line, positive =
+//! rounded forward. Needs a baseline (None without one). Failure modes: the hips are usually
+//! out of a laptop camera's frame and BlazePose guesses them; leaning the trunk forward from the
+//! hips reads as rounding and leaning back as retraction (negative), since nothing on the upper
+//! body separates the two; BlazePose's person-specific depth scale scales `Δd` (front view) or
+//! `r` (side view) and so the angle (≈ ±2° at 20° for a 10 % scale error).
 //!
 //! # The other metrics
 //! - `head_pitch_deg` (looking down positive): calibrated front view = baseline + the pitch of
