@@ -28,8 +28,8 @@ use super::metrics::{
     world_head_yaw_deg,
 };
 use super::metrics::{
-    CueNoise, MIN_CUE_SIGMA_M, NEUTRAL_NOSE_DROP_DEG, SIGMA_IMAGE_Z_M, SIGMA_WORLD_M,
-    shoulder_forward_depths, shoulder_forward_m,
+    CueNoise, NEUTRAL_NOSE_DROP_DEG, SIGMA_IMAGE_Z_M, SIGMA_WORLD_M, shoulder_forward_depths,
+    shoulder_forward_m,
 };
 
 /// Version of the baseline file format. Bump when a field changes meaning.
@@ -755,14 +755,14 @@ fn robust_mean(values: impl IntoIterator<Item = f64>) -> Option<f64> {
     trimmed_mean(values, super::metrics::WINDOW_TRIM)
 }
 
-/// Robust 1σ spread of a cue over the calibration frames (1.4826 × MAD), floored at
-/// [`MIN_CUE_SIGMA_M`]; `None` with fewer than five readings.
-fn spread(values: impl IntoIterator<Item = f64>) -> Option<f64> {
+/// Robust 1σ spread of a cue over the calibration frames (1.4826 × MAD), never below the cue's
+/// `typical` level; `None` with fewer than five readings.
+fn spread(values: impl IntoIterator<Item = f64>, typical: f64) -> Option<f64> {
     let v: Vec<f64> = values.into_iter().filter(|x| x.is_finite()).collect();
     if v.len() < 5 {
         return None;
     }
-    super::math::mad(&v).map(|m| (1.4826 * m).max(MIN_CUE_SIGMA_M))
+    super::math::mad(&v).map(|m| (1.4826 * m).max(typical))
 }
 
 /// [`robust_mean`] per component.
@@ -807,8 +807,8 @@ fn build_baseline(
     };
     // Noise of the shoulder-minus-hip depth readings, then the reference offset with them.
     let depths: Vec<_> = poses.iter().map(|p| shoulder_forward_depths(p)).collect();
-    let forward_world_m = spread(depths.iter().filter_map(|d| d.0));
-    let forward_image_z_m = spread(depths.iter().filter_map(|d| d.1));
+    let forward_world_m = spread(depths.iter().filter_map(|d| d.0), SIGMA_WORLD_M);
+    let forward_image_z_m = spread(depths.iter().filter_map(|d| d.1), SIGMA_IMAGE_Z_M);
     r.cue_noise = Some(CueNoise {
         width_ratio: 1.0,
         neck_world_m: SIGMA_WORLD_M,
@@ -923,15 +923,21 @@ fn build_front_reference(
     r.neck_depth_image_z_m = robust_mean(raws.iter().filter_map(|x| x.neck_depth_image_z_m));
     // Measured noise of the neck-depth cues (the width cue's relative to its prediction).
     if let Some(noise) = r.cue_noise.as_mut() {
-        let width = spread(raws.iter().filter_map(|x| x.neck_depth_width_m));
+        let width = spread(raws.iter().filter_map(|x| x.neck_depth_width_m), 0.0);
         let predicted = median(raws.iter().filter_map(|x| x.width_sigma_predicted_m));
         if let (Some(w), Some(p)) = (width, predicted.filter(|p| *p > 0.0)) {
-            noise.width_ratio = (w / p).max(0.25);
+            noise.width_ratio = (w / p).max(1.0);
         }
-        if let Some(b) = spread(raws.iter().filter_map(|x| x.neck_depth_world_m)) {
+        if let Some(b) = spread(
+            raws.iter().filter_map(|x| x.neck_depth_world_m),
+            SIGMA_WORLD_M,
+        ) {
             noise.neck_world_m = b;
         }
-        if let Some(c) = spread(raws.iter().filter_map(|x| x.neck_depth_image_z_m)) {
+        if let Some(c) = spread(
+            raws.iter().filter_map(|x| x.neck_depth_image_z_m),
+            SIGMA_IMAGE_Z_M,
+        ) {
             noise.neck_image_z_m = c;
         }
     }

@@ -518,15 +518,18 @@ pub(crate) fn shoulder_forward_m(
 }
 
 /// Frame-to-frame noise (1σ, metres) of each depth cue, measured on the calibration frames
-/// (robust spread: 1.4826 × MAD). The typical levels ([`SIGMA_WORLD_M`], [`SIGMA_IMAGE_Z_M`],
-/// [`SIGMA_2D_PX`]) are only a prior: how noisy image z and the world landmarks are depends on
-/// the person, the light and the camera, and a cue weighted above its real noise adds noise
-/// instead of removing it (on the synthetic body at 40 cm, image z weighted by its typical
-/// level made one frame's rounded-shoulder estimate noisier than the world landmarks alone).
+/// (robust spread: 1.4826 × MAD) and never set below the typical level ([`SIGMA_WORLD_M`],
+/// [`SIGMA_IMAGE_Z_M`], and for the width cue the spread predicted from [`SIGMA_2D_PX`]). A
+/// cue noisier than assumed must lose weight: weighted at its typical level, image z made one
+/// frame's rounded-shoulder estimate on the synthetic body noisier than the world landmarks
+/// alone (measured there 5.5–8 cm, typical 4 cm). But a still calibration only shows jitter,
+/// not the pose-dependent errors of hours of monitoring: on the real video fixture the world
+/// landmarks of a still man jitter by under 3 mm, and trusting that would hand them the
+/// estimate, person-specific depth scale and all.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CueNoise {
     /// Width cue: measured spread over the spread predicted from pixel noise and the head fit
-    /// (a ratio; the prediction scales with distance frame by frame).
+    /// (a ratio ≥ 1; the prediction scales with distance frame by frame).
     pub width_ratio: f64,
     /// Shoulder-minus-ear depth from world landmarks and from image z.
     pub neck_world_m: f64,
@@ -535,10 +538,6 @@ pub struct CueNoise {
     pub forward_world_m: f64,
     pub forward_image_z_m: f64,
 }
-
-/// Smallest noise level a calibration may measure for a depth cue, metres: still frames can
-/// repeat a landmark almost exactly, and a cue must never get all the weight from that.
-pub const MIN_CUE_SIGMA_M: f64 = 0.003;
 
 /// Metres per pixel at the person's distance, from the longest of the shoulder span and the
 /// ear–shoulder span (world length across the image plane over 2D length).
