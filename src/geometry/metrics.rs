@@ -571,8 +571,11 @@ fn rounded_deg(forward_m: f64, r: &Reference) -> Option<f64> {
 
 /// Noise (1σ) of one frame's forward shoulder offset: the world-landmark and image-z cues
 /// combined as in [`shoulder_forward_m`], metres.
-fn shoulder_forward_sigma_m() -> f64 {
-    (1.0 / (SIGMA_WORLD_M.powi(-2) + SIGMA_IMAGE_Z_M.powi(-2))).sqrt()
+fn shoulder_forward_sigma_m(noise: Option<&CueNoise>) -> f64 {
+    let (world, image) = noise.map_or((SIGMA_WORLD_M, SIGMA_IMAGE_Z_M), |n| {
+        (n.forward_world_m, n.forward_image_z_m)
+    });
+    (1.0 / (world.powi(-2) + image.powi(-2))).sqrt()
 }
 
 /// The factor `cos φ` by which rounding narrows the shoulder line, from one frame's noisy
@@ -593,7 +596,7 @@ fn width_narrowing(phi_deg: Option<f64>, r: &Reference) -> (f64, f64) {
         return (1.0, 0.0);
     };
     let half = r.half_shoulder_width_m.max(0.05);
-    let sigma = (shoulder_forward_sigma_m() / half).min(0.5);
+    let sigma = (shoulder_forward_sigma_m(r.cue_noise.as_ref()) / half).min(0.5);
     let phi = phi.min(MAX_WIDTH_CORRECTION_DEG).to_radians();
     let narrowing = (phi.cos() * (sigma * sigma / 2.0).exp()).min(1.0);
     let phi_sigma = sigma.hypot(WORLD_DEPTH_SCALE_ERROR * phi);
