@@ -582,8 +582,8 @@ fn shoulder_forward_sigma_m(noise: Option<&CueNoise>) -> f64 {
 /// rounded-shoulder estimate `φ̂` (degrees).
 ///
 /// `cos` is flat at 0 and one frame's `φ̂` scatters by several degrees, so `cos φ̂` is biased
-/// low: `E[cos φ̂] = cos φ · exp(−σ²/2)`. At 90 cm a 0.5 % narrower width puts the shoulders
-/// ≈ 0.5 cm too close and reads as ≈ 2° *less* forward head, on every frame. The estimate is
+/// low: `E[cos φ̂] = cos φ · exp(−σ²/2)`. At 90 cm every 0.5 % of narrowing puts the shoulders
+/// ≈ 0.45 cm too close, which this cue turns into ≈ 2° *less* forward head. The estimate is
 /// therefore divided by `exp(−σ²/2)` (σ the per-frame noise of `φ̂` in radians) and capped at 1.
 /// Negative readings (usually the trunk leaning back, which does not narrow the shoulders) and
 /// missing ones give 1; readings beyond [`MAX_WIDTH_CORRECTION_DEG`] are capped there.
