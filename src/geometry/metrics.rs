@@ -477,22 +477,32 @@ pub(crate) fn fit_frame_head(pose: &Pose, pin: &Pinhole, r: &Reference) -> Optio
     )
 }
 
-/// The two depth readings of the shoulder midpoint's offset from the hip midpoint (metres,
-/// camera z): world landmarks and image z (pixels → metres with the body's metres per pixel).
-pub(crate) fn shoulder_forward_depths(pose: &Pose) -> (Option<f64>, Option<f64>) {
+/// The shoulder midpoint's offset from the hip midpoint in the world landmarks (metres,
+/// camera axes).
+fn shoulder_hip_world(pose: &Pose) -> Option<V3> {
     use landmark::{LEFT_HIP, LEFT_SHOULDER, RIGHT_HIP, RIGHT_SHOULDER};
-    let world_z = (|| {
-        let s = world_mid(pose, LEFT_SHOULDER, RIGHT_SHOULDER)?;
-        let h = world_mid(pose, LEFT_HIP, RIGHT_HIP)?;
-        Some(s[2] - h[2])
-    })();
-    let image_z = (|| {
-        let zs = (image_z(pose, LEFT_SHOULDER)? + image_z(pose, RIGHT_SHOULDER)?) / 2.0;
-        let zh = (image_z(pose, LEFT_HIP)? + image_z(pose, RIGHT_HIP)?) / 2.0;
-        let dz = (zs - zh) * metres_per_px(pose)?;
-        dz.is_finite().then_some(dz)
-    })();
-    (world_z, image_z)
+    Some(sub(
+        world_mid(pose, LEFT_SHOULDER, RIGHT_SHOULDER)?,
+        world_mid(pose, LEFT_HIP, RIGHT_HIP)?,
+    ))
+}
+
+/// The depth of that offset from image z (pixels → metres with the body's metres per pixel).
+fn shoulder_hip_image_z_m(pose: &Pose) -> Option<f64> {
+    use landmark::{LEFT_HIP, LEFT_SHOULDER, RIGHT_HIP, RIGHT_SHOULDER};
+    let zs = (image_z(pose, LEFT_SHOULDER)? + image_z(pose, RIGHT_SHOULDER)?) / 2.0;
+    let zh = (image_z(pose, LEFT_HIP)? + image_z(pose, RIGHT_HIP)?) / 2.0;
+    let dz = (zs - zh) * metres_per_px(pose)?;
+    dz.is_finite().then_some(dz)
+}
+
+/// The two depth readings of the shoulder midpoint's offset from the hip midpoint (metres,
+/// camera z): world landmarks and image z.
+pub(crate) fn shoulder_forward_depths(pose: &Pose) -> (Option<f64>, Option<f64>) {
+    (
+        shoulder_hip_world(pose).map(|rel| rel[2]),
+        shoulder_hip_image_z_m(pose),
+    )
 }
 
 /// Forward offset (metres) of the shoulder midpoint from the hip midpoint along the reference
@@ -504,14 +514,11 @@ pub(crate) fn shoulder_forward_m(
     frame: &BodyFrame,
     noise: Option<&CueNoise>,
 ) -> Option<f64> {
-    use landmark::{LEFT_HIP, LEFT_SHOULDER, RIGHT_HIP, RIGHT_SHOULDER};
-    let s = world_mid(pose, LEFT_SHOULDER, RIGHT_SHOULDER)?;
-    let h = world_mid(pose, LEFT_HIP, RIGHT_HIP)?;
-    let mut rel = sub(s, h);
+    let mut rel = shoulder_hip_world(pose)?;
     let (sigma_world, sigma_image) = noise.map_or((SIGMA_WORLD_M, SIGMA_IMAGE_Z_M), |n| {
         (n.forward_world_m, n.forward_image_z_m)
     });
-    if let (_, Some(dz)) = shoulder_forward_depths(pose) {
+    if let Some(dz) = shoulder_hip_image_z_m(pose) {
         rel[2] = inverse_variance(&[(rel[2], sigma_world), (dz, sigma_image)]);
     }
     Some(dot(rel, frame.forward))
