@@ -67,6 +67,7 @@ fn pose(width: u32, height: u32, forward: f32) -> Pose {
         roi: Roi::default(),
         image_width: width,
         image_height: height,
+        face: None,
     }
 }
 

@@ -80,6 +80,11 @@ SOURCES = {
         "inner": "pose_landmarks_detector.tflite",
         "sha256": "ad6cfd3c903eb31a4ee788b809e45ecf9fa69923b69b9f3f2d9ae616ff433e58",
     },
+    "face_landmark": {
+        "package": MEDIAPIPE,
+        "member": "mediapipe/modules/face_landmark/face_landmark.tflite",
+        "sha256": "1055cb9d4a9ca8b8c688902a3a5194311138ba256bcc94e336d8373a5f30c814",
+    },
 }
 
 # TFLite tensor name -> ONNX name. Outputs not listed are cut.
@@ -91,6 +96,11 @@ LANDMARK_IO = {
     # "Identity_2" is the [1,256,256,1] segmentation mask: cut
     "Identity_3": "heatmap",  # [1,64,64,39]
     "Identity_4": "world_landmarks",  # [1,117]
+}
+FACE_IO = {
+    "input_1": "image",
+    "conv2d_21": "landmarks",  # [1,1,1,1404]  468 x (x, y, z) in 192-px crop pixels
+    "conv2d_31": "face_flag",  # [1,1,1,1]  logit that a face is in the crop
 }
 
 
@@ -425,6 +435,16 @@ def landmark_input(img: Image.Image) -> np.ndarray:
     return (np.asarray(crop, np.float32) / 255)[None]
 
 
+def face_input(img: Image.Image) -> np.ndarray:
+    """A square around the portrait's face (upper middle of the frame), resized to 192x192,
+    px/255: an input on which both runtimes see a face, to compare them on."""
+    w, h = img.size
+    side = int(0.45 * w)
+    cx, cy = w // 2, int(0.38 * h)
+    crop = img.crop((cx - side // 2, cy - side // 2, cx + side // 2, cy + side // 2))
+    return (np.asarray(crop.resize((192, 192), Image.BILINEAR), np.float32) / 255)[None]
+
+
 def compare(name: str, tfl: bytes, onnx_bytes: bytes, io_names: dict[str, str],
             inputs: dict[str, np.ndarray]) -> dict:
     """Max |ONNX - TFLite| per output, TFLite with its default (XNNPACK) kernels."""
@@ -501,7 +521,7 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        for name in ("pose_detection", "pose_landmark_full", "pose_landmark_lite"):
+        for name in ("pose_detection", "pose_landmark_full", "pose_landmark_lite", "face_landmark"):
             log(f">> {name}")
             src = read_source(name, wheels)
             entry: dict = {"source": {k: v for k, v in SOURCES[name].items()}}
@@ -519,6 +539,10 @@ def main() -> int:
                             raise SystemExit(f"densified detector differs (delegates={delegates})")
                 entry["densified_tflite_identical"] = True
                 log(f"   removed {n} DENSIFY ops; densified TFLite outputs bit-identical")
+            elif name == "face_landmark":
+                io_names = FACE_IO
+                x_real = face_input(img)
+                tfl = src
             else:
                 io_names = LANDMARK_IO
                 x_real = landmark_input(img)
@@ -527,13 +551,14 @@ def main() -> int:
             raw = tflite_to_onnx(tfl, work, name)
             raw_bytes = raw.SerializeToString(deterministic=True)
             model = cut_and_rename(raw, io_names, work, name)
-            changes = ["DENSIFY ops replaced by dense FP16 constants"] if name == "pose_detection" else \
-                ["segmentation output Identity_2 and the layers only it uses removed"]
+            changes = {"pose_detection": ["DENSIFY ops replaced by dense FP16 constants"],
+                       "face_landmark": []}.get(
+                name, ["segmentation output Identity_2 and the layers only it uses removed"])
             doc = (f"{SOURCES[name]['package']} {SOURCES[name]['member']}"
                    + (f" ({SOURCES[name]['inner']})" if "inner" in SOURCES[name] else "")
                    + f" sha256 {SOURCES[name]['sha256']}; converted with tf2onnx "
-                   f"{tf2onnx.__version__} opset {OPSET}; " + "; ".join(changes)
-                   + "; graph inputs/outputs renamed. Apache-2.0 (MediaPipe). See models/README.md.")
+                   f"{tf2onnx.__version__} opset {OPSET}; " + "".join(f"{c}; " for c in changes)
+                   + "graph inputs/outputs renamed. Apache-2.0 (MediaPipe). See models/README.md.")
             data = finish(model, name, doc)
             dst = args.out / f"{name}.onnx"
             dst.write_bytes(data)

@@ -12,7 +12,9 @@ use serde::ser::{SerializeMap, Serializer};
 
 use crate::geometry::{self, Analysis, Baseline, CameraIntrinsics, Metrics, Thresholds};
 use crate::models::ModelLocator;
-use crate::pose::{BlazePose, FrameMode, LANDMARK_NAMES, LandmarkModel, Pose, PoseEstimator};
+use crate::pose::{
+    BlazePose, FaceMesh, FrameMode, LANDMARK_NAMES, LandmarkModel, Pose, PoseEstimator,
+};
 use crate::source::{self, FrameSource};
 
 /// How rows are written.
@@ -79,6 +81,21 @@ impl Serialize for NamedWorldLandmarks<'_> {
     }
 }
 
+/// The face mesh as `{"presence": p, "points": [[x, y, z], …]}` (468 points, frame pixels to
+/// 0.01 px).
+struct FaceMeshRow<'a>(&'a FaceMesh);
+
+impl Serialize for FaceMeshRow<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let round = |value: f32| (value * 100.0).round() / 100.0;
+        let points: Vec<[f32; 3]> = self.0.points.iter().map(|point| point.map(round)).collect();
+        let mut map = serializer.serialize_map(Some(2))?;
+        map.serialize_entry("presence", &self.0.presence)?;
+        map.serialize_entry("points", &points)?;
+        map.end()
+    }
+}
+
 impl Serialize for FrameRow {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
@@ -89,6 +106,9 @@ impl Serialize for FrameRow {
             map.serialize_entry("presence", &pose.presence)?;
             map.serialize_entry("landmarks", &NamedLandmarks(pose))?;
             map.serialize_entry("world_landmarks", &NamedWorldLandmarks(pose))?;
+            if let Some(face) = &pose.face {
+                map.serialize_entry("face", &FaceMeshRow(face))?;
+            }
         }
         if let Some(metrics) = &self.metrics {
             map.serialize_entry("metrics", metrics)?;

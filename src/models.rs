@@ -27,13 +27,16 @@ pub enum ModelFile {
     LandmarkFull,
     /// BlazePose landmark model, "lite" variant.
     LandmarkLite,
+    /// MediaPipe's face landmark model (Face Mesh, 468 points, 192×192 input).
+    FaceLandmark,
 }
 
 impl ModelFile {
-    pub const ALL: [ModelFile; 3] = [
+    pub const ALL: [ModelFile; 4] = [
         ModelFile::PoseDetection,
         ModelFile::LandmarkFull,
         ModelFile::LandmarkLite,
+        ModelFile::FaceLandmark,
     ];
 
     pub fn file_name(self) -> &'static str {
@@ -41,6 +44,7 @@ impl ModelFile {
             ModelFile::PoseDetection => "pose_detection.onnx",
             ModelFile::LandmarkFull => "pose_landmark_full.onnx",
             ModelFile::LandmarkLite => "pose_landmark_lite.onnx",
+            ModelFile::FaceLandmark => "face_landmark.onnx",
         }
     }
 

@@ -21,7 +21,7 @@ fn version_and_help() {
 fn check_passes_with_the_committed_models() {
     let (output, stdout, stderr) = run(plumbline().arg("check"));
     assert!(output.status.success(), "{stderr}");
-    assert_eq!(stdout.matches("sha256 ok").count(), 3, "{stdout}");
+    assert_eq!(stdout.matches("sha256 ok").count(), 4, "{stdout}");
 }
 
 #[test]

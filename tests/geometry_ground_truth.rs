@@ -724,9 +724,20 @@ fn baseline_round_trips_through_json_and_rejects_other_versions() {
     assert_eq!(loaded.version, base.version);
     assert_eq!(loaded.view, base.view);
     let text = std::fs::read_to_string(&path).expect("read");
-    let old = text.replacen("\"version\": 1", "\"version\": 0", 1);
-    let err = Baseline::from_json(&old, &path).expect_err("version 0 must fail");
-    assert!(err.to_string().contains("calibrate again"), "{err}");
+    let current = format!("\"version\": {}", plumbline::geometry::BASELINE_VERSION);
+    assert!(text.contains(&current), "{text}");
+    // The previous version (no face reference) and an unknown one are refused, naming the
+    // version found.
+    for old_version in [1, 99] {
+        let old = text.replacen(&current, &format!("\"version\": {old_version}"), 1);
+        let err = Baseline::from_json(&old, &path).expect_err("another version must fail");
+        let message = err.to_string();
+        assert!(message.contains("calibrate again"), "{message}");
+        assert!(
+            message.contains(&format!("format version {old_version},")),
+            "{message}"
+        );
+    }
 }
 
 fn calibration_error(
@@ -814,6 +825,7 @@ fn degenerate_poses_do_not_panic() {
         roi: Default::default(),
         image_width: 0,
         image_height: 0,
+        face: None,
     };
     let m = measure(&zero, &base.camera, Some(&base));
     assert!(m.forward_head_deg.is_none());

@@ -6,6 +6,7 @@ use image::RgbImage;
 
 use super::anchors::{Anchor, DETECTOR_INPUT_SIZE, pose_detector_anchors};
 use super::detection::{Detection, Letterbox, decode_detections, weighted_non_max_suppression};
+use super::face::{FaceLandmarker, face_roi_from_mesh};
 use super::landmarks::{
     AUXILIARY_CENTER, AUXILIARY_SCALE, HEATMAP_SIZE, LANDMARK_INPUT_SIZE, MODEL_LANDMARKS,
     VALUES_PER_LANDMARK, decode_landmarks, project_to_frame, project_world_landmarks,
@@ -98,6 +99,7 @@ const LANDMARK_OUTPUTS: [usize; 4] = [
 pub struct EngineCounters {
     pub detector_runs: u64,
     pub landmark_runs: u64,
+    pub face_runs: u64,
 }
 
 /// BlazePose on ONNX Runtime.
@@ -105,6 +107,9 @@ pub struct BlazePose {
     counters: EngineCounters,
     detector: OnnxModel,
     landmarker: OnnxModel,
+    face: FaceLandmarker,
+    /// The face region for the next frame (video): from this frame's mesh.
+    tracked_face: Option<Roi>,
     anchors: Vec<Anchor>,
     bilinear: BilinearTable,
     mode: FrameMode,
@@ -132,10 +137,13 @@ impl BlazePose {
             [1, LANDMARK_INPUT_SIZE, LANDMARK_INPUT_SIZE, 3],
             &LANDMARK_OUTPUTS,
         )?;
+        let face = FaceLandmarker::new(locator)?;
         Ok(Self {
             counters: EngineCounters::default(),
             detector,
             landmarker,
+            face,
+            tracked_face: None,
             anchors: pose_detector_anchors(),
             bilinear: BilinearTable::new(),
             mode,
@@ -148,7 +156,10 @@ impl BlazePose {
 
     /// How often each model has run so far.
     pub fn counters(&self) -> EngineCounters {
-        self.counters
+        EngineCounters {
+            face_runs: self.face.runs(),
+            ..self.counters
+        }
     }
 
     /// Runs the detector on the whole frame and returns the region of the largest person.
@@ -291,6 +302,22 @@ impl PoseEstimator for BlazePose {
             );
             self.tracked_region = (next.width.is_finite() && next.width > 1.0).then_some(next);
         }
+        // The face crop comes from the unsmoothed face points (the smoothed ones lag a moving
+        // head), or in a video from the previous frame's mesh.
+        let tracked_face = match self.mode {
+            FrameMode::Video => self.tracked_face,
+            FrameMode::Stills => None,
+        };
+        let face = self.face.estimate(
+            image,
+            &raw.landmarks[..LANDMARK_COUNT],
+            tracked_face.as_ref(),
+        )?;
+        if self.mode == FrameMode::Video {
+            self.tracked_face = face
+                .as_ref()
+                .and_then(|mesh| face_roi_from_mesh(&mesh.points));
+        }
         Ok(Some(Pose {
             landmarks: body,
             world_landmarks: world,
@@ -298,11 +325,13 @@ impl PoseEstimator for BlazePose {
             roi: region,
             image_width: image.width(),
             image_height: image.height(),
+            face,
         }))
     }
 
     fn reset(&mut self) {
         self.tracked_region = None;
+        self.tracked_face = None;
         self.smoother.reset();
     }
 }

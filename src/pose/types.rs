@@ -110,6 +110,8 @@ pub struct Pose {
     /// Size of the analysed frame in pixels.
     pub image_width: u32,
     pub image_height: u32,
+    /// The face mesh of the person's face, when the face model found one.
+    pub face: Option<super::face::FaceMesh>,
 }
 
 impl Pose {

@@ -513,5 +513,6 @@ pub fn render(b: &Body, posed: &Posed, cam: &Camera, noise: Noise, rng: &mut Rng
         roi: Roi::default(),
         image_width: cam.width,
         image_height: cam.height,
+        face: None,
     }
 }
