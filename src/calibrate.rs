@@ -12,7 +12,7 @@ use crate::geometry::{
     self, Baseline, CalibrationReport, CameraIntrinsics, constants::MIN_CALIBRATION_FRAMES,
 };
 use crate::models::ModelLocator;
-use crate::pose::{BlazePose, LandmarkModel, PoseEstimator};
+use crate::pose::{BlazePose, FrameMode, LandmarkModel, PoseEstimator};
 use crate::source;
 
 /// Validated settings of one `calibrate` run.
@@ -99,13 +99,13 @@ pub fn run(settings: &CalibrateSettings, locator: &ModelLocator) -> anyhow::Resu
     if let Some(hfov) = settings.hfov_deg {
         camera = camera.with_hfov(hfov);
     }
-    // A single photo cannot show motion; it is accepted on its own.
-    let need = if poses.len() == 1 {
-        1
-    } else {
-        MIN_CALIBRATION_FRAMES
+    // Photos are independent pictures: any number from one is accepted, and the person may sit
+    // a little differently in each. A video needs enough frames to judge its stillness and
+    // average the noise.
+    let (report, result) = match mode {
+        FrameMode::Stills => geometry::calibrate_photos(&poses, &camera),
+        FrameMode::Video => geometry::calibrate_needing(&poses, &camera, MIN_CALIBRATION_FRAMES),
     };
-    let (report, result) = geometry::calibrate_needing(&poses, &camera, need);
     let mut stdout = std::io::stdout().lock();
     write!(stdout, "{}", render_report(&report))?;
     match result {

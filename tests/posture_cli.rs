@@ -60,7 +60,13 @@ fn calibrate_on_the_portrait_then_analyze_it_against_itself() -> std::io::Result
     assert!(stdout.contains("✔"), "{stdout}");
     assert!(!stdout.contains("✘"), "{stdout}");
     let saved: Value = serde_json::from_str(&std::fs::read_to_string(&baseline)?).expect("JSON");
-    assert_eq!(saved["version"], 1);
+    assert_eq!(saved["version"], plumbline::geometry::BASELINE_VERSION);
+    assert!(
+        saved["reference"]["face"]["mesh"]
+            .as_array()
+            .is_some_and(|mesh| mesh.len() == 468),
+        "the portrait's baseline records the face mesh"
+    );
     assert_eq!(saved["image_width"], 512);
 
     let (output, stdout, stderr) = run(plumbline()

@@ -33,7 +33,7 @@ use super::metrics::{
 };
 
 /// Version of the baseline file format. Bump when a field changes meaning.
-pub const BASELINE_VERSION: u32 = 1;
+pub const BASELINE_VERSION: u32 = 2;
 /// Fewest frames with a person: ≈ 2 s at 5 fps (peers use 10–30 samples).
 pub const MIN_CALIBRATION_FRAMES: usize = 10;
 /// At least this fraction of the frames must contain a person.
@@ -96,6 +96,9 @@ pub struct Reference {
     pub forward_head_deg: f64,
     pub head_pitch_deg: f64,
     pub head_yaw_deg: f64,
+    /// The upright head from the face mesh (front view, when the face model saw the face):
+    /// what the front-view forward head and head pose are read against.
+    pub face: Option<super::face_head::FaceReference>,
 }
 
 impl Default for BodyFrame {
@@ -305,13 +308,22 @@ pub enum BaselineFileError {
         source: serde_json::Error,
     },
     #[error(
-        "baseline {path} has format version {found:?}, this plumbline reads version {expected}: calibrate again"
+        "baseline {path} {}, this plumbline reads version {expected}: calibrate again",
+        version_text(.found)
     )]
     Version {
         path: PathBuf,
         found: Option<u64>,
         expected: u32,
     },
+}
+
+/// "has format version N" or "has no format version", for the version error.
+fn version_text(found: &Option<u64>) -> String {
+    match found {
+        Some(version) => format!("has format version {version}"),
+        None => "has no format version".to_string(),
+    }
 }
 
 impl Baseline {
@@ -383,6 +395,25 @@ pub fn calibrate_needing(
     frames: &[Option<Pose>],
     camera: &CameraIntrinsics,
     need: usize,
+) -> (CalibrationReport, Result<Baseline, CalibrationError>) {
+    calibrate_frames(frames, camera, need, false)
+}
+
+/// Calibration from photographs of the user sitting upright, any number from one. The photos
+/// are separate pictures, so the person may sit a little differently in each: their movement is
+/// reported but not judged (it is the stillness of a video that the motion gate checks).
+pub fn calibrate_photos(
+    frames: &[Option<Pose>],
+    camera: &CameraIntrinsics,
+) -> (CalibrationReport, Result<Baseline, CalibrationError>) {
+    calibrate_frames(frames, camera, 1, true)
+}
+
+fn calibrate_frames(
+    frames: &[Option<Pose>],
+    camera: &CameraIntrinsics,
+    need: usize,
+    photos: bool,
 ) -> (CalibrationReport, Result<Baseline, CalibrationError>) {
     let need = need.max(1);
     let poses: Vec<&Pose> = frames.iter().flatten().collect();
@@ -460,7 +491,17 @@ pub fn calibrate_needing(
     let checks = [
         visibility_gate(&poses, view),
         head_yaw_gate(&poses, view),
-        motion_gate(&poses, view),
+        if photos {
+            let (mut result, _) = motion_gate(&poses, view);
+            result.passed = true;
+            result.message = format!(
+                "movement between the photos {:.3} (not judged: separate photos)",
+                result.measured
+            );
+            (result, None)
+        } else {
+            motion_gate(&poses, view)
+        },
         in_frame_gate(&poses, view),
         size_gate(&poses, view),
     ];
@@ -823,7 +864,10 @@ fn build_baseline(
     )
     .unwrap_or(0.0);
     match view {
-        View::Front => build_front_reference(poses, &pin, &mut r)?,
+        View::Front => {
+            build_front_reference(poses, &pin, &mut r)?;
+            r.face = super::face_head::FaceReference::calibrate(poses, &pin);
+        }
         View::Side => {
             let raws: Vec<_> = poses.iter().filter_map(|p| side_raw(p, &pin)).collect();
             r.neck_angle_deg = robust_mean(raws.iter().map(|x| x.0))

@@ -870,15 +870,27 @@ fn measure_front(pose: &Pose, pin: &Pinhole, reference: Option<&Reference>) -> M
     match reference {
         Some(r) => {
             let raw = front_raw(pose, pin, r);
-            let fh = raw
-                .neck_angle_deg
-                .map(|a| r.forward_head_deg + a - r.neck_angle_deg);
-            set(
-                &mut m.forward_head_deg,
-                &mut m.forward_head_confidence,
-                fh,
-                vis_neck * raw.neck_quality,
-            );
+            let face = r.face.as_ref().and_then(|face| face.read(pose, pin));
+            match face {
+                // The face mesh's head position, when both the baseline and the frame have one.
+                Some(reading) => set(
+                    &mut m.forward_head_deg,
+                    &mut m.forward_head_confidence,
+                    Some(r.forward_head_deg + reading.forward_head_change_deg),
+                    vis_sh * reading.presence,
+                ),
+                None => {
+                    let fh = raw
+                        .neck_angle_deg
+                        .map(|a| r.forward_head_deg + a - r.neck_angle_deg);
+                    set(
+                        &mut m.forward_head_deg,
+                        &mut m.forward_head_confidence,
+                        fh,
+                        vis_neck * raw.neck_quality,
+                    );
+                }
+            }
             let hips_seen = min_vis(pose, &[landmark::LEFT_HIP, landmark::RIGHT_HIP]);
             let rs = raw.shoulder_forward_m.and_then(|d| rounded_deg(d, r));
             // Guessed hips (out of frame) still anchor the world frame, but less reliably.
@@ -889,7 +901,21 @@ fn measure_front(pose: &Pose, pin: &Pinhole, reference: Option<&Reference>) -> M
                 rs,
                 vis_sh * hip_factor,
             );
-            if let Some(head) = raw.head {
+            if let Some(reading) = face {
+                let q = reading.presence;
+                set(
+                    &mut m.head_pitch_deg,
+                    &mut m.head_pitch_confidence,
+                    Some(r.head_pitch_deg + reading.pitch_change_deg),
+                    q,
+                );
+                set(
+                    &mut m.head_yaw_deg,
+                    &mut m.head_yaw_confidence,
+                    Some(r.head_yaw_deg + reading.yaw_change_deg),
+                    q,
+                );
+            } else if let Some(head) = raw.head {
                 let (yaw, pitch, _roll) = head_rotation_deg(&head, r);
                 let q = vis_head * head_fit_quality(head.rms_px, pose);
                 set(

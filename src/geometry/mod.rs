@@ -10,6 +10,7 @@
 
 mod calibration;
 mod camera;
+mod face_head;
 mod head;
 mod judge;
 mod math;
@@ -18,9 +19,11 @@ mod window;
 
 pub use calibration::{
     BASELINE_VERSION, Baseline, BaselineFileError, CalibrationError, CalibrationReport, Edge, Gate,
-    GateResult, Reference, SubjectPlacement, calibrate, calibrate_needing, calibrate_with_report,
+    GateResult, Reference, SubjectPlacement, calibrate, calibrate_needing, calibrate_photos,
+    calibrate_with_report,
 };
 pub use camera::CameraIntrinsics;
+pub use face_head::{FaceReading, FaceReference};
 pub use head::HeadPoint;
 pub use judge::{
     Analysis, Deviation, Judgement, Sensitivity, Thresholds, analyze, deviation, judge,
@@ -36,6 +39,10 @@ pub mod constants {
         MIN_SIDE_SUBJECT_SIZE,
     };
     pub use super::camera::CameraIntrinsics;
+    pub use super::face_head::{
+        NECK_LENGTH_FACE_WIDTHS, PIVOT_BEHIND_CHEEKS_M, SHOULDER_DEPTH_DEADBAND_M,
+        SHOULDERS_BEHIND_HEAD_M, TYPICAL_FACE_WIDTH_M, UPRIGHT_CVA_DEG,
+    };
     pub use super::judge::{
         FORWARD_HEAD_DEG, LATERAL_OFFSET, LOOKING_DOWN_DEG, LOOKING_DOWN_EAR_SWING_DEG,
         MIN_CONFIDENCE, MOVED_POSITION, MOVED_SCALE, ROUNDED_SHOULDER_DEG, SHOULDER_ROLL_DEG,
