@@ -3,6 +3,7 @@
 image-level ground truth: JPEG frames plus one compact index of what each frame shows.
 
     .venv-synth/bin/python scripts/make_synth_fixtures.py [--out tests/fixtures/synth] [SUBJECT...]
+    .venv-synth/bin/python scripts/make_synth_fixtures.py --session H1_forward_head [--session ...]
 
 Only the webcam and the left side camera are kept (the views plumbline is used with), and of the
 ground truth only what the tests read: the sequence, the label, the true changes since the
@@ -14,6 +15,7 @@ import argparse
 import hashlib
 import json
 import os
+import subprocess
 import sys
 
 from PIL import Image
@@ -30,13 +32,44 @@ def slouch_level(note: str):
     return None
 
 
+def make_session(renders: str, out_dir: str, name: str) -> None:
+    """A session video (synth.session) as a compact fixture: H.264 at CRF 30 (the sensor noise
+    of the renders is what makes the original large), its first 10 s for calibration, and the
+    per-frame truth (time, true change of CVA, events)."""
+    src = os.path.join(renders, "sessions")
+    dst = os.path.join(out_dir, "sessions")
+    os.makedirs(dst, exist_ok=True)
+    video = os.path.join(dst, f"{name}.mp4")
+    subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-i", os.path.join(src, f"{name}.mp4"),
+                    "-c:v", "libx264", "-crf", "30", "-preset", "slow", "-pix_fmt", "yuv420p", video], check=True)
+    subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-i", video, "-t", "10", "-c", "copy",
+                    os.path.join(dst, f"{name}_first10s.mp4")], check=True)
+    truth = json.load(open(os.path.join(src, f"{name}.json")))
+    compact = {
+        "subject": truth["subject"], "timeline": truth["timeline"], "fps": truth["fps"],
+        "seed": truth["seed"], "events": truth["events"],
+        "frames": [{"time_s": f["time_s"], "delta_cva_deg": f["delta_cva_deg"], "events": f["events"]}
+                   for f in truth["frames"]],
+    }
+    with open(os.path.join(dst, f"{name}.json"), "w") as out:
+        json.dump(compact, out, separators=(",", ":"))
+        out.write("\n")
+    print(f"{name}: {len(compact['frames'])} frames, {os.path.getsize(video)} bytes", file=sys.stderr)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--renders", default=os.path.join(ROOT, ".local", "renders"))
     ap.add_argument("--out", default=os.path.join(ROOT, "tests", "fixtures", "synth"))
     ap.add_argument("--quality", type=int, default=90)
+    ap.add_argument("--session", action="append", default=[],
+                    help="a rendered session video to add (e.g. H1_forward_head); frames are left as they are")
     ap.add_argument("subjects", nargs="*", default=list(HELD_OUT))
     args = ap.parse_args()
+    if args.session:
+        for name in args.session:
+            make_session(args.renders, args.out, name)
+        return 0
 
     os.makedirs(args.out, exist_ok=True)
     index_path = os.path.join(args.out, "index.json")

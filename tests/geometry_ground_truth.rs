@@ -537,8 +537,17 @@ fn side_forward_head_change_within_3_degrees() {
 }
 
 #[test]
-fn front_rounded_shoulders_within_5_degrees() {
-    check_tolerance(View::Front, "rounded_shoulder", 5.0, 0.97, 8.0);
+fn front_view_reports_no_rounded_shoulders() {
+    // Honest when blind: a front camera gets no rounded-shoulder number (rendered people showed
+    // no cue with one sign for every person), so a front window never reads one.
+    let rows = rows_of(View::Front, "rounded_shoulder");
+    assert!(!rows.is_empty());
+    let with_number: Vec<String> = rows
+        .iter()
+        .filter(|r| !r.estimate.is_nan())
+        .map(|r| format!("{} true {:.1} read {:.1}", r.body, r.truth, r.estimate))
+        .collect();
+    assert!(with_number.is_empty(), "{}", with_number.join("\n"));
 }
 
 #[test]
@@ -606,28 +615,21 @@ fn looking_down_is_reported_as_looking_down() {
 }
 
 #[test]
-fn slouch_is_a_posture_fault_and_mostly_slouch() {
+fn slouch_is_a_forward_head_fault_in_front_views() {
+    // The slouch windows are front views, where rounded shoulders are not measured: the fault
+    // they show is the head's, so every one must read `forward_head`.
     let all = &results().slouch;
-    let not_slouch: Vec<String> = all
+    let not_forward: Vec<String> = all
         .iter()
-        .filter(|(_, v)| *v != Verdict::Slouch)
+        .filter(|(_, v)| *v != Verdict::ForwardHead)
         .map(|(l, v)| format!("{l}: {v}"))
         .collect();
-    println!(
-        "{} of {} slouch windows not `slouch`:\n{}",
-        not_slouch.len(),
-        all.len(),
-        not_slouch.join("\n")
-    );
-    let missed: Vec<&(String, Verdict)> = all
-        .iter()
-        .filter(|(_, v)| !v.is_posture_fault() && *v != Verdict::LowConfidence)
-        .collect();
-    assert!(missed.is_empty(), "slouch read as no fault: {missed:?}");
     assert!(
-        not_slouch.len() * 10 <= all.len(),
-        "{}",
-        not_slouch.join("\n")
+        not_forward.is_empty(),
+        "{} of {} slouch windows not `forward_head`:\n{}",
+        not_forward.len(),
+        all.len(),
+        not_forward.join("\n")
     );
 }
 
@@ -704,14 +706,11 @@ fn metrics_and_deviation_serialize_flat_with_nulls() {
     assert!(obj["forward_head_deg"].is_number());
     let d = serde_json::to_value(deviation(&measure(&pose, &base.camera, Some(&base)), &base))
         .expect("serialize");
-    for key in [
-        "forward_head_deg",
-        "rounded_shoulder_deg",
-        "head_pitch_deg",
-        "lateral_offset",
-    ] {
+    for key in ["forward_head_deg", "head_pitch_deg", "lateral_offset"] {
         assert!(d[key].is_number(), "{key}: {d}");
     }
+    // Not measured in a front view: null, not a confident 0.
+    assert!(d["rounded_shoulder_deg"].is_null(), "{d}");
 }
 
 #[test]

@@ -112,10 +112,10 @@ fn overlay(painter: &egui::Painter, rect: Rect, pose: &Pose, frame: [u32; 2], st
 }
 
 /// One gauge: a bar from 0 to twice the limit, a tick at the limit, the value in words.
-pub fn gauge(ui: &mut Ui, name: &str, value: Option<f32>, limit: f32) {
+pub fn gauge(ui: &mut Ui, name: &str, value: Option<f32>, limit: f32, unmeasured: &str) {
     let text = match value {
         Some(v) if v.is_finite() => format!("{name}: {v:+.1}°  (limit {limit:.0}°)"),
-        _ => format!("{name}: not measured"),
+        _ => format!("{name}: {unmeasured}"),
     };
     ui.label(text);
     let width = ui.available_width().clamp(120.0, 320.0);
@@ -164,12 +164,14 @@ pub fn numbers(ui: &mut Ui, live: &LiveUpdate) {
         "Forward head",
         live.forward_head_dev_deg,
         thresholds.forward_head_deg,
+        "not measured",
     );
     gauge(
         ui,
         "Rounded shoulders",
         live.rounded_shoulder_dev_deg,
         thresholds.rounded_shoulder_deg,
+        "not measurable from a front camera (a side camera sees it)",
     );
     ui.add_space(8.0);
     ui.heading("Today");

@@ -43,6 +43,8 @@
 //! combined with the 2D size cue rather than used alone.
 //!
 //! # Rounded shoulders (`rounded_shoulder_deg`)
+//! Side view only: `None` in a front view, where no cue was found that follows the shoulders'
+//! protraction with one sign for every person (docs/geometry.md, measured on rendered people).
 //! Protraction as the forward swing of the half shoulder line about the body's midline:
 //! `φ = asin(Δd / r)`, with `Δd` the forward movement of the shoulder midpoint relative to the
 //! hips since calibration (world landmarks and image z, weighted by their calibrated noise) and
@@ -891,16 +893,11 @@ fn measure_front(pose: &Pose, pin: &Pinhole, reference: Option<&Reference>) -> M
                     );
                 }
             }
-            let hips_seen = min_vis(pose, &[landmark::LEFT_HIP, landmark::RIGHT_HIP]);
-            let rs = raw.shoulder_forward_m.and_then(|d| rounded_deg(d, r));
-            // Guessed hips (out of frame) still anchor the world frame, but less reliably.
-            let hip_factor = 0.6 + 0.4 * hips_seen;
-            set(
-                &mut m.rounded_shoulder_deg,
-                &mut m.rounded_shoulder_confidence,
-                rs,
-                vis_sh * hip_factor,
-            );
+            // Rounded shoulders are not reported in a front view: on rendered people no cue of a
+            // front camera (BlazePose's depths, the shoulder width, the face-to-shoulder size)
+            // moved with the shoulders' protraction with one sign for every person (docs/
+            // geometry.md), so a number here would be confident noise. The width cue still uses
+            // its own internal estimate (`front_raw`).
             if let Some(reading) = face {
                 let q = reading.presence;
                 set(
