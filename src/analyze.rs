@@ -400,6 +400,8 @@ fn stats_line(
         "frames_with_person": summary.frames_with_person,
         "detector_runs": counters.detector_runs,
         "landmark_runs": counters.landmark_runs,
+        "face_runs": counters.face_runs,
+        "face_cpu_ms_per_frame": counters.face_seconds * 1e3 / frames,
         "median_wall_ms": median,
         "cpu_ms_per_frame": summary.estimate_cpu_ms / frames,
         "peak_rss_mb": crate::cost::memory().peak_resident as f64 / 1e6,

@@ -95,11 +95,14 @@ const LANDMARK_OUTPUTS: [usize; 4] = [
 ];
 
 /// How often each model ran (for benchmarks and the UI's cost display).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct EngineCounters {
     pub detector_runs: u64,
     pub landmark_runs: u64,
     pub face_runs: u64,
+    /// Process CPU time spent in the face stage (crop, model, decode), seconds: the face
+    /// mesh's share of the cost.
+    pub face_seconds: f64,
 }
 
 /// BlazePose on ONNX Runtime.
@@ -308,11 +311,14 @@ impl PoseEstimator for BlazePose {
             FrameMode::Video => self.tracked_face,
             FrameMode::Stills => None,
         };
+        let face_started = crate::cost::process_cpu_time();
         let face = self.face.estimate(
             image,
             &raw.landmarks[..LANDMARK_COUNT],
             tracked_face.as_ref(),
         )?;
+        self.counters.face_seconds +=
+            (crate::cost::process_cpu_time().saturating_sub(face_started)).as_secs_f64();
         if self.mode == FrameMode::Video {
             self.tracked_face = face
                 .as_ref()
