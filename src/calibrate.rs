@@ -74,6 +74,22 @@ pub fn summarize(baseline: &Baseline) -> Vec<(String, String)> {
             degrees(metrics.forward_head_deg),
         ),
         ("Head pitch".to_string(), degrees(metrics.head_pitch_deg)),
+        (
+            "Camera".to_string(),
+            match &baseline.reference.face {
+                Some(face) => format!(
+                    "about {:.0} cm from your face, {:.0}° {} eye level",
+                    face.camera_distance_m * 100.0,
+                    face.camera_below_eyes_deg.abs(),
+                    if face.camera_below_eyes_deg >= 0.0 {
+                        "below"
+                    } else {
+                        "above"
+                    }
+                ),
+                None => "not measured (the face model did not see your face)".to_string(),
+            },
+        ),
         ("Head tilt".to_string(), degrees(metrics.head_roll_deg)),
         (
             "Shoulder tilt".to_string(),

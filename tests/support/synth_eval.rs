@@ -83,6 +83,7 @@ pub struct SubjectRun {
     pub subject: String,
     pub camera: String,
     pub setup: Option<Setup>,
+    pub baseline: plumbline::geometry::Baseline,
     pub frames: Vec<Judged>,
 }
 
@@ -147,6 +148,7 @@ pub fn run_subject(
         subject: subject.to_string(),
         camera: camera.to_string(),
         setup: index.subjects.get(subject).cloned().flatten(),
+        baseline,
         frames: judged,
     }
 }
