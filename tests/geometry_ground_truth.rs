@@ -16,7 +16,7 @@ use std::sync::OnceLock;
 
 use plumbline::geometry::{
     Baseline, CalibrationError, CameraIntrinsics, Gate, Metrics, Thresholds, View, calibrate,
-    calibrate_with_report, deviation, judge, measure, median_metrics,
+    calibrate_with_report, deviation, interquartile_mean_metrics, judge, measure,
 };
 use plumbline::pose::{Pose, landmark};
 use plumbline::verdict::Verdict;
@@ -82,7 +82,7 @@ fn window(b: &Body, cam: &Camera, base: &Baseline, p: &Posture, rng: &mut Rng) -
         .iter()
         .map(|pose| measure(pose, &base.camera, Some(base)))
         .collect();
-    let metrics = median_metrics(&single).expect("non-empty window");
+    let metrics = interquartile_mean_metrics(&single).expect("non-empty window");
     let verdict = judge(Some(&metrics), base, &Thresholds::default()).verdict;
     Window {
         metrics,
@@ -828,5 +828,5 @@ fn degenerate_poses_do_not_panic() {
     };
     let m = measure(&zero, &base.camera, Some(&base));
     assert!(m.forward_head_deg.is_none());
-    assert!(median_metrics(&[]).is_none());
+    assert!(interquartile_mean_metrics(&[]).is_none());
 }

@@ -23,9 +23,9 @@ use super::head::HeadPoint;
 use super::math::{V3, median, norm, sub, trimmed_mean};
 use super::metrics::{
     BodyFrame, HEAD_LANDMARKS, Metrics, View, detect_view, ear_mid_px, ear_width_px,
-    fit_frame_head, front_raw, measure, median_metrics, min_vis, near_side, px, shoulder_mid_px,
-    shoulder_width_px, side_raw, world, world_forward_head_deg, world_head_pitch_deg,
-    world_head_yaw_deg,
+    fit_frame_head, front_raw, interquartile_mean_metrics, measure, min_vis, near_side, px,
+    shoulder_mid_px, shoulder_width_px, side_raw, world, world_forward_head_deg,
+    world_head_pitch_deg, world_head_yaw_deg,
 };
 use super::metrics::{
     CueNoise, NEUTRAL_NOSE_DROP_DEG, SIGMA_IMAGE_Z_M, SIGMA_WORLD_M, shoulder_forward_depths,
@@ -895,7 +895,8 @@ fn build_baseline(
         .iter()
         .map(|p| measure(p, camera, Some(&baseline)))
         .collect();
-    let metrics = median_metrics(&per_frame).ok_or_else(|| reference_error("no metrics"))?;
+    let metrics =
+        interquartile_mean_metrics(&per_frame).ok_or_else(|| reference_error("no metrics"))?;
     if metrics.forward_head_deg.is_none() {
         return Err(reference_error("forward head could not be measured"));
     }

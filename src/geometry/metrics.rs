@@ -163,7 +163,7 @@ pub const MAX_WIDTH_CORRECTION_DEG: f64 = 30.0;
 /// BlazePose's depth is off by ≈ 10 % for some people, ≈ 1 cm over a forward-head change.
 pub const DEPTH_BIAS_ALLOWANCE_M: f64 = 0.01;
 /// Fraction of a window's frames dropped at each end before averaging a metric (see
-/// [`median_metrics`]).
+/// [`interquartile_mean_metrics`]).
 pub const WINDOW_TRIM: f64 = 0.25;
 /// Minimum visibility × presence for a landmark to count as seen.
 pub const MIN_LANDMARK_VISIBILITY: f64 = 0.3;
@@ -218,10 +218,11 @@ pub fn detect_view(pose: &Pose) -> View {
     }
 }
 
-/// The metric-wise median of a window of frames (ignoring missing values; confidences are
-/// medians too; the view is the majority). `None` for an empty slice. Use it to smooth over a
-/// second or two before judging: single-frame depth cues are noisy.
-pub fn median_metrics(frames: &[Metrics]) -> Option<Metrics> {
+/// The metric-wise interquartile mean of a window of frames (the mean of the middle half, trim
+/// [`WINDOW_TRIM`]; missing values ignored; confidences are medians; the view is the majority).
+/// `None` for an empty slice. Use it to smooth over a few seconds before judging: single frames
+/// are noisy.
+pub fn interquartile_mean_metrics(frames: &[Metrics]) -> Option<Metrics> {
     let first = frames.first()?;
     let sides = frames.iter().filter(|m| m.view == View::Side).count();
     let view = if 2 * sides > frames.len() {

@@ -6,7 +6,7 @@
 //!
 //! Typical use: [`calibrate`] a few seconds of upright frames into a [`Baseline`], then
 //! [`analyze_smoothed`] each frame through a [`MetricsWindow`] (or [`measure`] +
-//! [`median_metrics`] over a short window + [`judge`]; [`analyze`] judges a single frame). `docs/geometry.md` explains each number, its formula, assumptions and limits.
+//! [`interquartile_mean_metrics`] over a short window + [`judge`]; [`analyze`] judges a single frame). `docs/geometry.md` explains each number, its formula, assumptions and limits.
 
 mod calibration;
 mod camera;
@@ -28,7 +28,9 @@ pub use head::HeadPoint;
 pub use judge::{
     Analysis, Deviation, Judgement, Sensitivity, Thresholds, analyze, deviation, judge,
 };
-pub use metrics::{BodyFrame, CueNoise, Metrics, View, detect_view, measure, median_metrics};
+pub use metrics::{
+    BodyFrame, CueNoise, Metrics, View, detect_view, interquartile_mean_metrics, measure,
+};
 pub use window::{MetricsWindow, SMOOTHING_S, analyze_smoothed};
 
 /// The named constants (thresholds, gates, noise assumptions), for documentation and tuning.

@@ -1,5 +1,5 @@
 //! Smoothing over time: the last few seconds of per-frame [`Metrics`] reduced to one robust
-//! estimate (interquartile means, [`median_metrics`]), which is what gets judged, shown and
+//! estimate (interquartile means, [`interquartile_mean_metrics`]), which is what gets judged, shown and
 //! stored. One frame's depth cues scatter by several degrees; a window of a few seconds is the
 //! time scale at which a posture monitor decides anyway (it prompts only after 30 s of net bad
 //! posture).
@@ -8,7 +8,7 @@ use std::collections::VecDeque;
 
 use super::calibration::Baseline;
 use super::judge::{Analysis, Thresholds, judge};
-use super::metrics::{Metrics, measure, median_metrics};
+use super::metrics::{Metrics, interquartile_mean_metrics, measure};
 use crate::pose::Pose;
 
 /// Seconds of frames smoothed together: ≈ 24 frames at the 4 fps analysis rate used while the
@@ -55,7 +55,7 @@ impl MetricsWindow {
             self.frames.pop_front();
         }
         let current: Vec<Metrics> = self.frames.iter().map(|(_, m)| *m).collect();
-        median_metrics(&current)
+        interquartile_mean_metrics(&current)
     }
 
     /// Forgets every frame (after a new baseline).
