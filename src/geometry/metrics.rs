@@ -87,6 +87,10 @@ use super::math::{
     transpose, trimmed_mean,
 };
 
+/// Forward-head confidence while a hand is above the shoulders (below the judging threshold:
+/// such frames read `low_confidence`).
+pub const ARMS_RAISED_CONFIDENCE: f64 = 0.25;
+
 /// Which way the camera sees the person, detected from the landmarks.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -880,7 +884,7 @@ fn measure_front(pose: &Pose, pin: &Pinhole, reference: Option<&Reference>) -> M
                     &mut m.forward_head_deg,
                     &mut m.forward_head_confidence,
                     Some(r.forward_head_deg + reading.forward_head_change_deg),
-                    vis_sh * reading.presence,
+                    vis_sh * reading.presence * arms_raised_factor(pose),
                 ),
                 None => {
                     let fh = raw
@@ -973,6 +977,22 @@ fn measure_front(pose: &Pose, pin: &Pinhole, reference: Option<&Reference>) -> M
         }
     }
     m
+}
+
+/// Confidence factor for a front view with a hand raised above the shoulders: BlazePose's
+/// shoulder points ride up with a raised arm (on the renders, stretching read as 10–12° of
+/// forward head), so the frame is not judged then ([`ARMS_RAISED_CONFIDENCE`]).
+fn arms_raised_factor(pose: &Pose) -> f64 {
+    use landmark::{LEFT_SHOULDER, LEFT_WRIST, RIGHT_SHOULDER, RIGHT_WRIST};
+    let shoulder_top = px(pose, LEFT_SHOULDER)
+        .zip(px(pose, RIGHT_SHOULDER))
+        .map(|(l, r)| l.1.min(r.1));
+    let raised = shoulder_top.is_some_and(|top| {
+        [LEFT_WRIST, RIGHT_WRIST]
+            .into_iter()
+            .any(|w| vis(pose, w) >= 0.5 && px(pose, w).is_some_and(|p| p.1 < top))
+    });
+    if raised { ARMS_RAISED_CONFIDENCE } else { 1.0 }
 }
 
 /// Rolls, lateral offset and subject position: plain 2D geometry, front view.
