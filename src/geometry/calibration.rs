@@ -10,30 +10,29 @@
 //!
 //! The baseline records the camera, the resolution and where and how big the person was, so a
 //! later frame can tell a moved chair or camera from a posture change. It is saved as versioned
-//! JSON ([`BASELINE_VERSION`]); loading a file of another version fails with a clear error.
-
-use std::path::{Path, PathBuf};
+//! JSON (`baseline.rs`); loading a file of another version fails with a clear error.
 
 use serde::{Deserialize, Serialize};
 
 use crate::pose::{LANDMARK_NAMES, Pose, landmark};
 
+use super::baseline::{BASELINE_VERSION, Baseline, Reference, SubjectPlacement};
 use super::camera::CameraIntrinsics;
+use super::frame_metrics::{
+    BodyFrame, CueNoise, Metrics, View, detect_view, interquartile_mean_metrics,
+};
 use super::head::HeadPoint;
+use super::landmarks::{
+    HEAD_LANDMARKS, ear_mid_px, ear_width_px, min_vis, px, shoulder_mid_px, shoulder_width_px,
+    world,
+};
 use super::math::{V3, median, norm, sub, trimmed_mean};
 use super::metrics::{
-    BodyFrame, HEAD_LANDMARKS, Metrics, View, detect_view, ear_mid_px, ear_width_px,
-    fit_frame_head, front_raw, interquartile_mean_metrics, measure, min_vis, near_side, px,
-    shoulder_mid_px, shoulder_width_px, side_raw, world, world_forward_head_deg,
+    NEUTRAL_NOSE_DROP_DEG, SIGMA_IMAGE_Z_M, SIGMA_WORLD_M, fit_frame_head, front_raw, measure,
+    near_side, shoulder_forward_depths, shoulder_forward_m, side_raw, world_forward_head_deg,
     world_head_pitch_deg, world_head_yaw_deg,
 };
-use super::metrics::{
-    CueNoise, NEUTRAL_NOSE_DROP_DEG, SIGMA_IMAGE_Z_M, SIGMA_WORLD_M, shoulder_forward_depths,
-    shoulder_forward_m,
-};
 
-/// Version of the baseline file format. Bump when a field changes meaning.
-pub const BASELINE_VERSION: u32 = 2;
 /// Fewest frames with a person: ≈ 2 s at 5 fps (peers use 10–30 samples).
 pub const MIN_CALIBRATION_FRAMES: usize = 10;
 /// At least this fraction of the frames must contain a person.
@@ -54,111 +53,6 @@ pub const MIN_FRONT_SUBJECT_SIZE: f64 = 0.12;
 /// Smallest ear–shoulder distance as a fraction of the frame height (side view).
 pub const MIN_SIDE_SUBJECT_SIZE: f64 = 0.08;
 
-/// The reference quantities the calibrated metrics need (all medians over the calibration
-/// frames). Distances are metres in BlazePose's world-landmark scale, axes are the camera's.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Reference {
-    pub view: View,
-    /// Body frame of the upright user (camera axes).
-    pub body: BodyFrame,
-    /// 3D head model: face landmarks relative to the ear midpoint (front view).
-    pub head_model: Vec<HeadPoint>,
-    /// Head orientation fitted at calibration, `[yaw, pitch, roll]` radians (camera axes).
-    pub head_angles: [f64; 3],
-    /// Depth of the ear midpoint at calibration.
-    pub ear_depth_m: f64,
-    /// 2D ear-to-ear distance at calibration, pixels.
-    pub ear_width_px: f64,
-    /// Shoulder width across the image plane (world landmarks), metres.
-    pub shoulder_width_xy_m: f64,
-    /// Right → left shoulder vector (world landmarks, camera axes), metres.
-    pub shoulder_vector_m: V3,
-    /// Median difference between the world-based and the width-based shoulder depth.
-    pub shoulder_depth_bias_m: f64,
-    /// Half the 3D shoulder width, metres: the radius of the rounded-shoulder swing.
-    pub half_shoulder_width_m: f64,
-    /// Forward offset of the shoulder midpoint from the hips, metres.
-    pub shoulder_forward_m: f64,
-    /// Shoulder-minus-ear depth at calibration from the world landmarks and from image z
-    /// (metres; front view). They size each depth cue's scale error as the posture changes;
-    /// absent in baselines written before they existed.
-    pub neck_depth_world_m: Option<f64>,
-    pub neck_depth_image_z_m: Option<f64>,
-    /// Frame-to-frame noise of each depth cue in the calibration frames (absent in baselines
-    /// written before it existed: the typical levels are used).
-    pub cue_noise: Option<CueNoise>,
-    /// Reconstructed (front) or 2D (side) neck angle at calibration, degrees.
-    pub neck_angle_deg: f64,
-    /// Ear→nose angle below the facing direction in a side view, degrees.
-    pub side_nose_angle_deg: f64,
-    /// Absolute forward head, head pitch and head yaw of the baseline, degrees.
-    pub forward_head_deg: f64,
-    pub head_pitch_deg: f64,
-    pub head_yaw_deg: f64,
-    /// The upright head from the face mesh (front view, when the face model saw the face):
-    /// what the front-view forward head and head pose are read against.
-    pub face: Option<super::face_head::FaceReference>,
-}
-
-impl Default for BodyFrame {
-    fn default() -> Self {
-        Self {
-            lateral: [1.0, 0.0, 0.0],
-            up: [0.0, -1.0, 0.0],
-            forward: [0.0, 0.0, -1.0],
-        }
-    }
-}
-
-impl Reference {
-    /// True when the reference holds what its view's calibrated metrics need.
-    pub fn is_usable(&self) -> bool {
-        let positive = |v: f64| v.is_finite() && v > 0.0;
-        match self.view {
-            View::Front => {
-                self.head_model.len() >= 4
-                    && positive(self.ear_depth_m)
-                    && positive(self.ear_width_px)
-                    && positive(self.shoulder_width_xy_m)
-                    && positive(self.half_shoulder_width_m)
-            }
-            View::Side => positive(self.half_shoulder_width_m),
-        }
-    }
-}
-
-/// Where the person sat in the calibration frames.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct SubjectPlacement {
-    /// Shoulder midpoint as fractions of the frame width and height.
-    pub x: f32,
-    pub y: f32,
-    /// Shoulder width / frame width (front) or ear–shoulder distance / frame height (side).
-    pub size: f32,
-}
-
-/// The user's upright baseline.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Baseline {
-    /// File format version, [`BASELINE_VERSION`].
-    pub version: u32,
-    /// The camera the baseline was recorded with.
-    pub camera: CameraIntrinsics,
-    /// Resolution of the analysed frames.
-    pub image_width: u32,
-    pub image_height: u32,
-    pub view: View,
-    /// Frames that went into the medians.
-    pub frames_used: usize,
-    pub subject: SubjectPlacement,
-    /// Median metrics of the calibration frames (the upright reference values).
-    pub metrics: Metrics,
-    /// 3D reference for the calibrated metrics.
-    pub reference: Reference,
-}
-
-/// A calibration quality gate.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Gate {
@@ -286,89 +180,6 @@ impl CalibrationError {
             CalibrationError::TooSmall { .. } => Gate::Size,
             CalibrationError::Reference { .. } => Gate::Reference,
         }
-    }
-}
-
-/// Errors reading or writing a baseline file.
-#[derive(Debug, thiserror::Error)]
-pub enum BaselineFileError {
-    #[error("could not read baseline {path}: {source}")]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("could not write baseline {path}: {source}")]
-    Write {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("baseline {path} is not valid baseline JSON: {source}")]
-    Json {
-        path: PathBuf,
-        source: serde_json::Error,
-    },
-    #[error(
-        "baseline {path} {}, this plumbline reads version {expected}: calibrate again",
-        version_text(.found)
-    )]
-    Version {
-        path: PathBuf,
-        found: Option<u64>,
-        expected: u32,
-    },
-}
-
-/// "has format version N" or "has no format version", for the version error.
-fn version_text(found: &Option<u64>) -> String {
-    match found {
-        Some(version) => format!("has format version {version}"),
-        None => "has no format version".to_string(),
-    }
-}
-
-impl Baseline {
-    /// Pretty JSON of the baseline.
-    pub fn to_json(&self) -> Result<String, serde_json::Error> {
-        serde_json::to_string_pretty(self)
-    }
-
-    /// Parses baseline JSON, checking the version first. `path` is only used in errors.
-    pub fn from_json(text: &str, path: &Path) -> Result<Self, BaselineFileError> {
-        let json_err = |source| BaselineFileError::Json {
-            path: path.to_path_buf(),
-            source,
-        };
-        let value: serde_json::Value = serde_json::from_str(text).map_err(json_err)?;
-        let found = value.get("version").and_then(serde_json::Value::as_u64);
-        if found != Some(u64::from(BASELINE_VERSION)) {
-            return Err(BaselineFileError::Version {
-                path: path.to_path_buf(),
-                found,
-                expected: BASELINE_VERSION,
-            });
-        }
-        serde_json::from_value(value).map_err(json_err)
-    }
-
-    /// Writes the baseline as JSON to `path`.
-    pub fn save(&self, path: &Path) -> Result<(), BaselineFileError> {
-        let text = self.to_json().map_err(|source| BaselineFileError::Json {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        std::fs::write(path, text).map_err(|source| BaselineFileError::Write {
-            path: path.to_path_buf(),
-            source,
-        })
-    }
-
-    /// Reads a baseline JSON file written by [`Baseline::save`].
-    pub fn load(path: &Path) -> Result<Self, BaselineFileError> {
-        let text = std::fs::read_to_string(path).map_err(|source| BaselineFileError::Read {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        Self::from_json(&text, path)
     }
 }
 
@@ -640,7 +451,7 @@ fn motion_points(p: &Pose, view: View) -> Option<([(f64, f64); 2], f64)> {
         View::Side => {
             let (ear, shoulder, _) = near_side(p);
             let (e, s) = (px(p, ear)?, px(p, shoulder)?);
-            let d = super::metrics::dist2(e, s);
+            let d = super::landmarks::dist2(e, s);
             (d > 1.0).then_some(([e, s], d))
         }
     }
@@ -793,7 +604,7 @@ fn reference_error(what: &str) -> CalibrationError {
 /// bad frames like the median, with less noise; the baseline's noise is a fixed offset on every
 /// later measurement).
 fn robust_mean(values: impl IntoIterator<Item = f64>) -> Option<f64> {
-    trimmed_mean(values, super::metrics::WINDOW_TRIM)
+    trimmed_mean(values, super::frame_metrics::WINDOW_TRIM)
 }
 
 /// Robust 1σ spread of a cue over the calibration frames (1.4826 × MAD), never below the cue's

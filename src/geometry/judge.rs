@@ -18,8 +18,9 @@ use serde::{Deserialize, Serialize};
 use crate::pose::Pose;
 use crate::verdict::Verdict;
 
-use super::calibration::Baseline;
-use super::metrics::{Metrics, measure};
+use super::baseline::Baseline;
+use super::frame_metrics::Metrics;
+use super::metrics::measure;
 
 /// Forward-head increase that counts as `forward_head`, degrees, at medium sensitivity.
 /// Literature: adults with neck pain hold the head ≈ 4.8° further forward (CVA) than pain-free
@@ -324,9 +325,9 @@ pub fn judge(metrics: Option<&Metrics>, baseline: &Baseline, t: &Thresholds) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::geometry::calibration::{BASELINE_VERSION, Reference, SubjectPlacement};
+    use crate::geometry::baseline::{BASELINE_VERSION, Reference, SubjectPlacement};
     use crate::geometry::camera::CameraIntrinsics;
-    use crate::geometry::metrics::View;
+    use crate::geometry::frame_metrics::View;
 
     fn baseline() -> Baseline {
         Baseline {

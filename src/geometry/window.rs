@@ -6,9 +6,10 @@
 
 use std::collections::VecDeque;
 
-use super::calibration::Baseline;
+use super::baseline::Baseline;
+use super::frame_metrics::{Metrics, interquartile_mean_metrics};
 use super::judge::{Analysis, Thresholds, judge};
-use super::metrics::{Metrics, interquartile_mean_metrics, measure};
+use super::metrics::measure;
 use crate::pose::Pose;
 
 /// Seconds of frames smoothed together: ≈ 24 frames at the 4 fps analysis rate used while the
