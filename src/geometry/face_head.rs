@@ -40,9 +40,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::pose::{FaceMesh, Pose, face_point, landmark};
+use crate::pose::{FaceMesh, Pose, face_point};
 
 use super::camera::Pinhole;
+use super::landmarks::{shoulder_mid_px, shoulder_width_px};
 use super::math::{M3, V3, cross, dot, mat_vec, normalize, scale, sub, transpose};
 
 /// Span of the face mesh between its cheek-edge points (234–454) in an adult, metres: sets the
@@ -120,15 +121,10 @@ fn as_v3(point: [f32; 3]) -> V3 {
     ]
 }
 
+/// The shoulder midpoint and width in pixels (the checked landmark access the metrics use).
 fn shoulders_px(pose: &Pose) -> Option<([f64; 2], f64)> {
-    let left = pose.point(landmark::LEFT_SHOULDER);
-    let right = pose.point(landmark::RIGHT_SHOULDER);
-    let mid = [
-        f64::from(left.x + right.x) / 2.0,
-        f64::from(left.y + right.y) / 2.0,
-    ];
-    let width = f64::from(left.x - right.x).hypot(f64::from(left.y - right.y));
-    (width.is_finite() && width > 1.0).then_some((mid, width))
+    let (x, y) = shoulder_mid_px(pose)?;
+    Some(([x, y], shoulder_width_px(pose)?))
 }
 
 fn centroid(points: &[V3]) -> V3 {
