@@ -304,7 +304,10 @@ fn summary(ui: &mut Ui, view: &DayView, zone: Zone) {
             format!(
                 "head {}, shoulders {}",
                 degrees(s.mean_forward_head_dev_deg),
-                degrees(s.mean_rounded_shoulder_dev_deg)
+                s.mean_rounded_shoulder_dev_deg.map_or_else(
+                    || "not measured (front camera)".to_owned(),
+                    |v| format!("{v:+.1}°")
+                )
             ),
         ),
     ];

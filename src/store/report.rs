@@ -167,14 +167,16 @@ pub fn render_day_report(summary: &DaySummary, hours: &[HourRow]) -> String {
             None => "none".to_string(),
         },
     );
-    if let (Some(fh), Some(rs)) = (
-        summary.mean_forward_head_dev_deg,
-        summary.mean_rounded_shoulder_dev_deg,
-    ) {
+    if let Some(fh) = summary.mean_forward_head_dev_deg {
+        // A front camera does not measure rounded shoulders: say so rather than drop the line.
+        let shoulders = summary.mean_rounded_shoulder_dev_deg.map_or_else(
+            || "shoulders not measured (front camera)".to_string(),
+            |rs| format!("shoulders rounded {rs:.1} deg"),
+        );
         line(
             &mut out,
             "Mean deviation",
-            format!("head forward {fh:.1} deg, shoulders rounded {rs:.1} deg"),
+            format!("head forward {fh:.1} deg, {shoulders}"),
         );
     }
     let _ = writeln!(out);
@@ -234,6 +236,34 @@ mod tests {
         assert_eq!(format_duration_ms(14 * MS_PER_MIN), "14 min");
         assert_eq!(format_duration_ms(372 * MS_PER_MIN), "6 h 12 min");
         assert_eq!(format_duration_ms(60 * MS_PER_MIN), "1 h 00 min");
+    }
+
+    #[test]
+    fn a_day_without_a_shoulder_reading_says_so_and_keeps_the_head() {
+        let mut durations = crate::store::StateDurations::default();
+        durations.add(State::Upright, 3_600_000);
+        let summary = crate::store::DaySummary {
+            date: crate::store::calendar::Date::new(2026, 12, 2).expect("a date"),
+            utc_offset_s: 0,
+            start_ms: 0,
+            end_ms: 86_400_000,
+            durations,
+            longest_slouch: None,
+            prompts: 0,
+            break_reminders: 0,
+            breaks: 0,
+            snoozes: 0,
+            camera_faults: 0,
+            recalibrate_suggestions: 0,
+            worst_hour: None,
+            mean_forward_head_dev_deg: Some(5.5),
+            mean_rounded_shoulder_dev_deg: None,
+        };
+        let text = render_day_report(&summary, &[]);
+        assert!(
+            text.contains("head forward 5.5 deg, shoulders not measured (front camera)"),
+            "{text}"
+        );
     }
 
     #[test]
