@@ -190,3 +190,8 @@ fn held_out_normal_work_brings_no_more_than_the_measured_false_prompt() {
         );
     }
 }
+
+#[test]
+fn held_out_monitor_webcam_user_h4_is_prompted_in_time_and_only_then() {
+    check_session("H4");
+}
