@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 
 use crate::analyze::frame_mode_for;
 use crate::camera::{CameraSelector, CameraSettings};
+use crate::clock::{ClockAnchor, Zone};
 use crate::coach::Coach;
 use crate::geometry::{Baseline, Thresholds};
 use crate::models::ModelLocator;
@@ -21,7 +22,6 @@ use crate::pipeline::{
 use crate::pose::{BlazePose, FrameMode, LandmarkModel};
 use crate::settings::Settings;
 use crate::source;
-use crate::store::from_monitor::ClockAnchor;
 use crate::store::from_pipeline::record_step;
 use crate::store::{Opened, Recorder, RecorderConfig, Store, StoreOptions};
 
@@ -58,80 +58,26 @@ pub fn parse_start(text: &str) -> Result<f64, String> {
     }
     let bad =
         || format!("--start {text:?}: use unix seconds or a time like 2026-11-22T09:00:00+01:00");
-    let (date, time) = text.split_once(['T', ' ']).ok_or_else(bad)?;
-    let mut date_parts = date.split('-').map(str::parse::<i64>);
-    let (Some(Ok(year)), Some(Ok(month)), Some(Ok(day))) =
-        (date_parts.next(), date_parts.next(), date_parts.next())
-    else {
-        return Err(bad());
+    let text = text.trim().replacen(' ', "T", 1);
+    let timestamp = match text.parse::<jiff::Timestamp>() {
+        Ok(timestamp) => timestamp,
+        Err(_) => text
+            .parse::<jiff::civil::DateTime>()
+            .map_err(|_| bad())?
+            .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+            .map_err(|_| bad())?
+            .timestamp(),
     };
-    let (clock, offset_s) = if let Some(clock) = time.strip_suffix('Z') {
-        (clock, 0)
-    } else if let Some(position) = time.rfind(['+', '-']).filter(|&position| position >= 8) {
-        let sign = if time.as_bytes()[position] == b'-' {
-            -1
-        } else {
-            1
-        };
-        let (hours, minutes) = time[position + 1..].split_once(':').ok_or_else(bad)?;
-        let hours: i64 = hours.parse().map_err(|_| bad())?;
-        let minutes: i64 = minutes.parse().map_err(|_| bad())?;
-        (&time[..position], sign * (hours * 3600 + minutes * 60))
-    } else {
-        (time, 0)
-    };
-    let mut clock_parts = clock.split(':').map(str::parse::<f64>);
-    let (Some(Ok(hour)), Some(Ok(minute)), second) =
-        (clock_parts.next(), clock_parts.next(), clock_parts.next())
-    else {
-        return Err(bad());
-    };
-    let second = second.unwrap_or(Ok(0.0)).map_err(|_| bad())?;
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour >= 24.0 || minute >= 60.0 {
-        return Err(bad());
-    }
-    let days = days_from_civil(year, month, day);
-    Ok(days as f64 * 86_400.0 + hour * 3600.0 + minute * 60.0 + second - offset_s as f64)
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-pub fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year.div_euclid(400);
-    let year_of_era = year - era * 400;
-    let month_index = (month + 9) % 12;
-    let day_of_year = (153 * month_index + 2) / 5 + day - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    era * 146_097 + day_of_era - 719_468
+    Ok(timestamp.as_millisecond() as f64 / 1000.0)
 }
 
 /// Formats unix seconds as `YYYY-MM-DDTHH:MM:SS.sssZ`.
 pub fn format_utc(unix_s: f64) -> String {
-    let total_ms = (unix_s * 1000.0).round() as i64;
-    let days = total_ms.div_euclid(86_400_000);
-    let ms_of_day = total_ms.rem_euclid(86_400_000);
-    // Inverse of days_from_civil.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let day_of_era = z - era * 146_097;
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_index = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
-    let month = if month_index < 10 {
-        month_index + 3
-    } else {
-        month_index - 9
-    };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
-        ms_of_day / 3_600_000,
-        ms_of_day / 60_000 % 60,
-        ms_of_day / 1000 % 60,
-        ms_of_day % 1000
-    )
+    let ms = (unix_s * 1000.0).round() as i64;
+    match jiff::Timestamp::from_millisecond(ms) {
+        Ok(timestamp) => timestamp.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
+        Err(_) => format!("{unix_s} s after 1970 (out of range)"),
+    }
 }
 
 /// Builds a monitoring session: pose engine, state machine from the settings, coach.
@@ -162,6 +108,7 @@ pub fn build_session(
             keep_preview,
             thresholds,
             baseline_path,
+            zone: Zone::Local,
         },
         baseline,
         monitor,
@@ -238,7 +185,7 @@ pub fn run(settings: &MonitorSettings, locator: &ModelLocator) -> anyhow::Result
     let baseline = Baseline::load(&settings.baseline)
         .with_context(|| "monitoring needs a baseline: record one with `plumbline calibrate`")?;
     let (input, mode) = input_of(settings)?;
-    let session = build_session(
+    let mut session = build_session(
         locator,
         &settings.settings,
         settings.model,
@@ -252,17 +199,18 @@ pub fn run(settings: &MonitorSettings, locator: &ModelLocator) -> anyhow::Result
         None => None,
     };
     let recording = recorder.as_ref().map(|recorder| recorder.handle());
-    let clock = match settings.start_unix_s {
-        Some(start) => ClockAnchor {
+    // A recording's times come from `--start`; a camera's from the wall clock, followed by
+    // the pipeline across suspends and clock changes.
+    if let Some(start) = settings.start_unix_s {
+        session.set_wall_anchor(ClockAnchor {
             monitor_s: 0.0,
             unix_ms: (start * 1000.0).round() as i64,
-        },
-        None => ClockAnchor::now(0.0),
-    };
+        });
+    }
     let (sender, receiver) = mpsc::channel();
     let handle = spawn(input, session, move |message| {
         if let (Some(recording), PipelineMessage::Step { output, .. }) = (&recording, &message) {
-            record_step(recording, &clock, output);
+            record_step(recording, output);
         }
         // The receiver only goes away when the command is ending.
         let _ = sender.send(message);

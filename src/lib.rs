@@ -8,6 +8,7 @@ pub mod app;
 pub mod calibrate;
 pub mod camera;
 pub mod cli;
+pub mod clock;
 pub mod coach;
 pub mod cost;
 pub mod geometry;

@@ -89,6 +89,7 @@ fn session_readings_are_smoothed_and_follow_a_real_change() {
             keep_preview: false,
             thresholds: Thresholds::default(),
             baseline_path: None,
+            zone: plumbline::clock::Zone::UTC,
         },
         Some(baseline.clone()),
         Monitor::new(MonitorConfig::default()).expect("monitor"),

@@ -16,7 +16,6 @@ use crate::pipeline::{
 };
 use crate::pose::FrameMode;
 use crate::settings::Settings;
-use crate::store::from_monitor::ClockAnchor;
 use crate::store::from_pipeline::record_step;
 use crate::store::{self, Recorder, StoreError};
 use crate::verdict::Verdict;
@@ -147,12 +146,11 @@ impl LiveBackend {
         let context = self.context.clone();
         let mut camera_message: Option<String> = None;
         let recording = self.recorder.as_ref().map(Recorder::handle);
-        let clock = ClockAnchor::now(0.0);
         let history_problem = self.history_problem.clone();
         match spawn(self.input(), session, move |message| {
             if let (Some(recording), PipelineMessage::Step { output, .. }) = (&recording, &message)
             {
-                record_step(recording, &clock, output);
+                record_step(recording, output);
             }
             for mut update in updates_of(message) {
                 // Keep the camera's message on every update while the fault lasts.

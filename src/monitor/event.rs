@@ -173,6 +173,13 @@ pub enum Control {
     },
     /// The camera works again.
     CameraOk,
+    /// Time passed that the monitor did not see: the machine slept (the monotonic clock the
+    /// monitor runs on stops meanwhile) or the clock was set forward. Counts as time away;
+    /// nothing seen before it carries over.
+    TimeUnseen {
+        /// How long, seconds.
+        seconds: f64,
+    },
     /// The user saw a prompt of this kind and dismissed it.
     Acknowledged {
         /// Which prompt.
@@ -340,6 +347,8 @@ pub enum Reason {
     CameraOk,
     /// Away long enough to count as a break: monitoring starts afresh.
     BreakTaken,
+    /// Time passed unseen (the machine slept): the user counts as away.
+    TimeUnseen,
 }
 
 /// Why a recalibration is suggested.

@@ -420,6 +420,7 @@ impl Monitor {
                 self.camera_fault = None;
                 self.sync(t, Reason::CameraOk, &mut events);
             }
+            Control::TimeUnseen { seconds } => self.time_unseen(t, seconds, &mut events),
             Control::Acknowledged { kind } => self.acknowledge(t, kind),
             Control::ExerciseDone { kind } => self.exercise_done(t, kind, &mut events),
         }
@@ -520,6 +521,31 @@ impl Monitor {
                 self.take_break(t, BreakSource::Exercise, events);
             }
             PromptKind::Recalibrate => self.acknowledge(t, kind),
+        }
+    }
+
+    /// `seconds` passed unseen just before `t`: what the last frame showed does not carry
+    /// over, the time counts as absence (a break if long enough) and posture starts afresh,
+    /// so a fault seen before a sleep never prompts after it. Timers frozen by an override
+    /// (a pause, a snooze, a camera fault) stay frozen.
+    fn time_unseen(&mut self, t: f64, seconds: f64, events: &mut Vec<Event>) {
+        if seconds.is_nan() || seconds <= 0.0 {
+            return;
+        }
+        self.held = Reading::Absent;
+        self.held_at_s = t;
+        self.reset_posture();
+        if self.frozen() {
+            return;
+        }
+        self.absent_s += seconds;
+        if self.absent_s >= self.config.away_delay_s - TIME_EPSILON_S {
+            self.away = true;
+        }
+        self.sync(t, Reason::TimeUnseen, events);
+        if !self.break_counted && self.absent_s >= self.config.break_away_s - TIME_EPSILON_S {
+            self.break_counted = true;
+            self.take_break(t, BreakSource::Away, events);
         }
     }
 
@@ -1039,6 +1065,70 @@ mod tests {
             i += 1;
         }
         events
+    }
+
+    #[test]
+    fn time_unseen_drops_the_fault_seen_before_it_and_counts_as_a_break() {
+        let mut monitor = calibrated();
+        feed(&mut monitor, Verdict::Upright, 0.0, 10.0, 0.5);
+        // 25 s of forward head: drifting, 5 s short of a prompt.
+        feed(&mut monitor, Verdict::ForwardHead, 10.0, 35.0, 0.5);
+        assert_eq!(monitor.state(), MonitorState::Drifting);
+        // The machine sleeps 8 h; on the monotonic clock, no time passed.
+        let events = monitor.control(35.0, Control::TimeUnseen { seconds: 28_800.0 });
+        assert!(
+            events.iter().any(|e| matches!(
+                e,
+                Event::StateChanged {
+                    to: MonitorState::Away,
+                    reason: Reason::TimeUnseen,
+                    ..
+                }
+            )),
+            "{events:?}"
+        );
+        assert!(events.iter().any(|e| matches!(
+            e,
+            Event::BreakTaken {
+                source: BreakSource::Away,
+                ..
+            }
+        )));
+        assert_eq!(monitor.totals().breaks_taken, 1);
+        // The night is not in the totals: the monitor did not see it.
+        assert!((monitor.totals().total_s() - 35.0).abs() < 1e-6);
+        // Back in the same posture: the evidence starts from nothing, so 29 s do not prompt.
+        let events = feed(&mut monitor, Verdict::ForwardHead, 35.5, 64.5, 0.5);
+        assert!(events.iter().all(|e| e.as_prompt().is_none()), "{events:?}");
+        assert_eq!(monitor.state(), MonitorState::Drifting);
+    }
+
+    #[test]
+    fn a_short_unseen_gap_keeps_presence_but_not_the_posture_evidence() {
+        let mut monitor = calibrated();
+        feed(&mut monitor, Verdict::ForwardHead, 0.0, 25.0, 0.5);
+        let events = monitor.control(25.0, Control::TimeUnseen { seconds: 4.0 });
+        assert_eq!(monitor.totals().breaks_taken, 0);
+        assert!(
+            events.iter().any(|e| matches!(
+                e,
+                Event::StateChanged {
+                    to: MonitorState::Upright,
+                    reason: Reason::TimeUnseen,
+                    ..
+                }
+            )),
+            "{events:?}"
+        );
+        // Paused: nothing changes but the held frame.
+        monitor.control(26.0, Control::Pause);
+        assert!(
+            monitor
+                .control(27.0, Control::TimeUnseen { seconds: 3_600.0 })
+                .is_empty()
+        );
+        assert_eq!(monitor.state(), MonitorState::Paused);
+        assert_eq!(monitor.totals().breaks_taken, 0);
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod session;
 
 pub use runner::{
     LiveInput, Meters, PipelineCommand, PipelineHandle, PipelineMessage, Speed, spawn,
+    spawn_with_clock,
 };
 pub use session::{
     CALIBRATION_SECONDS, CalibrationProgress, Session, SessionCommand, SessionCounters,

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use crate::camera::{
     CameraDevice, CameraFault, CameraPoll, CameraSettings, CameraSupervisor, NokhwaCamera,
 };
+use crate::clock::{ClockAnchor, ClockWatch, SystemClock, WallClock};
 use crate::source::{self, Frame, FrameSource};
 
 use super::handoff::{Item, Slot, Taken};
@@ -143,10 +144,23 @@ impl Drop for PipelineHandle {
     }
 }
 
-/// Starts the pipeline. `sink` receives every message on the analysis thread.
+/// Starts the pipeline on the system clock. `sink` receives every message on the analysis
+/// thread.
 pub fn spawn(
     input: LiveInput,
+    session: Session,
+    sink: impl FnMut(PipelineMessage) + Send + 'static,
+) -> std::io::Result<PipelineHandle> {
+    spawn_with_clock(input, session, Arc::new(SystemClock), sink)
+}
+
+/// Starts the pipeline. On a camera, `wall` stamps the session's times in UTC and is followed
+/// across suspends and clock changes (files keep the session's own anchor: their times are
+/// the recording's).
+pub fn spawn_with_clock(
+    input: LiveInput,
     mut session: Session,
+    wall: Arc<dyn WallClock>,
     mut sink: impl FnMut(PipelineMessage) + Send + 'static,
 ) -> std::io::Result<PipelineHandle> {
     let shared = Arc::new(Shared {
@@ -158,6 +172,14 @@ pub fn spawn(
     });
     let start = Instant::now();
     let live = matches!(input, LiveInput::Camera(_) | LiveInput::Device(_));
+    let watch = live.then(|| {
+        let anchor = ClockAnchor {
+            monitor_s: 0.0,
+            unix_ms: wall.unix_ms(),
+        };
+        session.set_wall_anchor(anchor);
+        (ClockWatch::new(anchor), wall)
+    });
     let (commands, command_receiver) = mpsc::channel();
 
     let capture_shared = Arc::clone(&shared);
@@ -198,7 +220,7 @@ pub fn spawn(
                 &command_receiver,
                 &mut sink,
                 start,
-                live,
+                watch,
             )
         })?;
 
@@ -344,8 +366,9 @@ fn analyse(
     commands: &mpsc::Receiver<PipelineCommand>,
     sink: &mut impl FnMut(PipelineMessage),
     start: Instant,
-    live: bool,
+    mut watch: Option<(ClockWatch, Arc<dyn WallClock>)>,
 ) {
+    let live = watch.is_some();
     let mut meters = MeterWindow::new();
     let mut camera_failing: Option<CameraFault> = None;
     let mut last_time = 0.0f64;
@@ -357,6 +380,17 @@ fn analyse(
         }
     };
     loop {
+        // A suspend stops the monotonic clock but not the wall clock: compare them before
+        // anything else is stamped.
+        if let Some((watch, wall)) = &mut watch
+            && let Some(jump) = watch.observe(start.elapsed().as_secs_f64(), wall.unix_ms())
+        {
+            let output = session.on_clock_jump(jump);
+            sink(PipelineMessage::Step {
+                output: Box::new(output),
+                meters: meters.record(false),
+            });
+        }
         while let Ok(command) = commands.try_recv() {
             match command {
                 PipelineCommand::RetryCamera => shared.retry_now.store(true, Ordering::Relaxed),

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use image::RgbImage;
 
 use crate::camera::CameraFault;
+use crate::clock::{ClockAnchor, ClockJump, Date, Zone};
 use crate::coach::{Coach, CoachMessage};
 use crate::geometry::{self, Analysis, Baseline, CameraIntrinsics, MetricsWindow, Thresholds};
 use crate::monitor::{
@@ -68,6 +69,10 @@ pub struct StepOutput {
     pub camera_fault: Option<CameraFault>,
     /// The pose was reused from the previous analysed frame (the scene had not changed).
     pub reused_pose: bool,
+    /// Maps this output's times (seconds on the session's monotonic clock) to UTC.
+    pub wall: ClockAnchor,
+    /// The wall clock jumped just before this step (a suspend, or the time changed).
+    pub clock_jump: Option<ClockJump>,
 }
 
 /// Settings of a session.
@@ -81,6 +86,8 @@ pub struct SessionSettings {
     pub thresholds: Thresholds,
     /// Where a new baseline is saved after calibration.
     pub baseline_path: Option<PathBuf>,
+    /// Where local days begin: the day's totals start again at local midnight.
+    pub zone: Zone,
 }
 
 /// Counters of a session, for benchmarks and the UI.
@@ -112,6 +119,10 @@ pub struct Session {
     metrics_window: MetricsWindow,
     last_prompt_kind: Option<PromptKind>,
     counters: SessionCounters,
+    /// Maps session seconds to UTC; moved by [`Session::on_clock_jump`].
+    wall: ClockAnchor,
+    /// The local day the monitor's totals are for.
+    day: Option<Date>,
 }
 
 /// The monitor's view of where the person is: shoulder midpoint and width, as fractions of the
@@ -189,6 +200,8 @@ impl Session {
             metrics_window: MetricsWindow::new(geometry::SMOOTHING_S),
             last_prompt_kind: None,
             counters: SessionCounters::default(),
+            wall: ClockAnchor::now(start_s),
+            day: None,
         };
         if let Some(baseline) = baseline {
             session.adopt_baseline(baseline, start_s);
@@ -202,6 +215,64 @@ impl Session {
         self.metrics_window.clear();
         self.monitor
             .control(time_s, Control::CalibrationFinished { subject })
+    }
+
+    /// Ties session seconds to UTC (the runner does, from the wall clock, before the first
+    /// frame; `monitor --start` gives the recording's own start).
+    pub fn set_wall_anchor(&mut self, anchor: ClockAnchor) {
+        self.wall = anchor;
+    }
+
+    /// The tie between session seconds and UTC in force.
+    pub fn wall_anchor(&self) -> ClockAnchor {
+        self.wall
+    }
+
+    /// Starts a new day's totals when `time_s` is in a later local day than the last step:
+    /// the time up to local midnight still goes to the day that ended.
+    fn roll_day(&mut self, time_s: f64) -> Vec<Event> {
+        let today = self.settings.zone.date_of(self.wall.unix_ms(time_s));
+        let mut events = Vec::new();
+        match self.day {
+            Some(day) if day == today => {}
+            Some(_) => {
+                let midnight_s = self.wall.monitor_s(self.settings.zone.day_start_ms(today));
+                if midnight_s < time_s {
+                    events = self.monitor.tick(midnight_s);
+                }
+                self.monitor.start_new_day();
+                self.day = Some(today);
+            }
+            None => self.day = Some(today),
+        }
+        events
+    }
+
+    /// The wall clock jumped (noticed at `jump.at_s`): later times map through the new
+    /// anchor, time that passed unseen counts as time away, smoothing and tracking start
+    /// again, and a new local day starts new totals.
+    pub fn on_clock_jump(&mut self, jump: ClockJump) -> StepOutput {
+        self.wall = ClockAnchor {
+            monitor_s: jump.at_s,
+            unix_ms: jump.actual_ms,
+        };
+        let mut events = Vec::new();
+        if jump.is_forward() {
+            events.extend(self.monitor.control(
+                jump.at_s,
+                Control::TimeUnseen {
+                    seconds: jump.unseen_s(),
+                },
+            ));
+        }
+        self.metrics_window.clear();
+        self.estimator.reset();
+        self.last_thumbnail = None;
+        self.last_pose = None;
+        events.extend(self.roll_day(jump.at_s));
+        let mut output = self.output(jump.at_s, events);
+        output.clock_jump = Some(jump);
+        output
     }
 
     /// Turns the reuse of unchanged frames on or off (benchmarks compare both).
@@ -254,6 +325,8 @@ impl Session {
             calibration: None,
             camera_fault: None,
             reused_pose: false,
+            wall: self.wall,
+            clock_jump: None,
         }
     }
 
@@ -283,6 +356,7 @@ impl Session {
             }
         }
         self.last_analysed_s = Some(time_s);
+        let day_events = self.roll_day(time_s);
 
         let thumbnail = self
             .settings
@@ -310,7 +384,7 @@ impl Session {
             pose
         };
 
-        let mut output = self.output(time_s, Vec::new());
+        let mut output = self.output(time_s, day_events);
         output.frame_size = [frame.image.width(), frame.image.height()];
         output.reused_pose = reuse;
         if self.settings.keep_preview {
@@ -329,10 +403,10 @@ impl Session {
                 &self.settings.thresholds,
             );
             let observation = observation_of(time_s, pose.as_ref(), &analysis);
-            output.events = self.monitor.observe(&observation);
+            output.events.extend(self.monitor.observe(&observation));
             output.analysis = Some(analysis);
         } else {
-            output.events = self.monitor.tick(time_s);
+            output.events.extend(self.monitor.tick(time_s));
         }
         output.pose = pose;
         output.status = self.monitor.status();
@@ -424,7 +498,8 @@ impl Session {
     /// The camera failed.
     pub fn on_camera_fault(&mut self, fault: CameraFault, time_s: f64) -> StepOutput {
         let kind = CameraFaultKind::from_name(fault.kind());
-        let events = self.monitor.control(time_s, Control::CameraFault { kind });
+        let mut events = self.roll_day(time_s);
+        events.extend(self.monitor.control(time_s, Control::CameraFault { kind }));
         let mut output = self.output(time_s, events);
         output.camera_fault = Some(fault);
         output
@@ -432,13 +507,15 @@ impl Session {
 
     /// The camera works again.
     pub fn on_camera_ok(&mut self, time_s: f64) -> StepOutput {
-        let events = self.monitor.control(time_s, Control::CameraOk);
+        let mut events = self.roll_day(time_s);
+        events.extend(self.monitor.control(time_s, Control::CameraOk));
         self.output(time_s, events)
     }
 
     /// Time passed without frames (paused, snoozed, camera away).
     pub fn on_quiet(&mut self, time_s: f64) -> StepOutput {
-        let events = self.monitor.tick(time_s);
+        let mut events = self.roll_day(time_s);
+        events.extend(self.monitor.tick(time_s));
         let mut output = self.output(time_s, events);
         self.word_prompts(&mut output);
         output
@@ -446,7 +523,8 @@ impl Session {
 
     /// A user command.
     pub fn on_command(&mut self, command: SessionCommand, time_s: f64) -> StepOutput {
-        let events = match command {
+        let mut events = self.roll_day(time_s);
+        events.extend(match command {
             SessionCommand::Pause => self.monitor.control(time_s, Control::Pause),
             SessionCommand::Resume => self.monitor.control(time_s, Control::Resume),
             SessionCommand::Snooze { minutes } => {
@@ -466,7 +544,7 @@ impl Session {
             }
             SessionCommand::PromptDone => self.acknowledge(time_s, true),
             SessionCommand::PromptDismissed => self.acknowledge(time_s, false),
-        };
+        });
         let mut output = self.output(time_s, events);
         if self.calibration.is_some() {
             output.calibration = Some(CalibrationProgress::Collecting {

@@ -262,6 +262,18 @@ impl Store {
         Ok(())
     }
 
+    /// Ends a session at exactly `end_ms` (a clock jump: the time before it ended there, even
+    /// if a commit after the jump already moved the end on).
+    pub fn close_session_at(&mut self, id: i64, end_ms: i64) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "UPDATE sessions SET end_ms = max(start_ms, ?2), clean_exit = 1 WHERE id = ?1",
+                params![id, end_ms],
+            )
+            .map_err(|e| StoreError::sqlite("end a session", &self.path, e))?;
+        Ok(())
+    }
+
     /// Rolls per-second samples older than `rollup_after_days` into minute rows and deletes
     /// everything older than `retention_days`, in one transaction; then returns freed pages
     /// to the file system.

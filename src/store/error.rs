@@ -128,13 +128,6 @@ pub enum StoreError {
         supported: i64,
     },
 
-    /// A date given on the command line or by the UI is not a date.
-    #[error("{text:?} is not a date; expected YYYY-MM-DD, e.g. 2026-03-14")]
-    InvalidDate {
-        /// What was given.
-        text: String,
-    },
-
     /// A date range whose end is before its start.
     #[error("the range {from} to {to} ends before it starts; swap --from and --to")]
     InvalidRange {

@@ -2,45 +2,14 @@
 //! one, observations to samples, events and controls to [`StoredEvent`]s whose detail is the
 //! monitor's own serde JSON (minus the tag and the time), so nothing is lost and the mapping
 //! needs no update when the monitor adds a field. The monitor's times are seconds on a clock
-//! the caller chooses; a [`ClockAnchor`] turns them into UTC milliseconds.
+//! the caller chooses; a [`ClockAnchor`] (from [`crate::clock`]) turns them into UTC
+//! milliseconds.
 
 use serde_json::Value;
 
-use super::calendar::now_ms;
 use super::types::{EventKind, Sample, State, StoredEvent};
+pub use crate::clock::ClockAnchor;
 use crate::monitor::{Control, Event, MonitorState, Observation, Prompt, PromptKind};
-
-/// Milliseconds per second, as f64.
-const MS_PER_S_F64: f64 = 1_000.0;
-
-/// Ties the monitor's clock to UTC: `monitor_s` on the monitor's clock was `unix_ms`.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct ClockAnchor {
-    /// A time on the monitor's clock, seconds.
-    pub monitor_s: f64,
-    /// The same instant, UTC unix ms.
-    pub unix_ms: i64,
-}
-
-impl ClockAnchor {
-    /// `monitor_s` is now on the system clock.
-    pub fn now(monitor_s: f64) -> ClockAnchor {
-        ClockAnchor {
-            monitor_s,
-            unix_ms: now_ms(),
-        }
-    }
-
-    /// UTC unix ms for a time on the monitor's clock.
-    pub fn unix_ms(&self, monitor_s: f64) -> i64 {
-        let offset = (monitor_s - self.monitor_s) * MS_PER_S_F64;
-        if offset.is_finite() {
-            self.unix_ms + offset.round() as i64
-        } else {
-            self.unix_ms
-        }
-    }
-}
 
 impl From<MonitorState> for State {
     fn from(state: MonitorState) -> State {
@@ -148,6 +117,8 @@ pub fn event_from_control(
         Control::Pause => event(EventKind::Pause),
         Control::Resume => event(EventKind::Resume),
         Control::Snooze { minutes: 0 } => return None,
+        // Recorded from the clock jump itself (`EventKind::ClockJump`).
+        Control::TimeUnseen { .. } => return None,
         Control::Snooze { .. } => StoredEvent {
             time_ms,
             kind: EventKind::Snooze,

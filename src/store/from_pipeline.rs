@@ -1,13 +1,24 @@
 //! Recording what the pipeline produced: one sample per step (the recorder keeps one per
 //! second), every state-machine event, calibrations and camera faults.
 
-use super::from_monitor::{ClockAnchor, event_from_monitor, with_coach_text};
+use super::from_monitor::{event_from_monitor, with_coach_text};
 use super::recorder::RecorderHandle;
 use super::types::{EventKind, Sample, StoredEvent};
 use crate::pipeline::{CalibrationProgress, StepOutput};
 
-/// Hands one step's numbers and events to the recorder (never blocks).
-pub fn record_step(recorder: &RecorderHandle, clock: &ClockAnchor, output: &StepOutput) {
+/// Hands one step's numbers and events to the recorder (never blocks), stamped in UTC through
+/// the step's own clock anchor. A clock jump ends the running session where the time before
+/// it ended and starts a new one.
+pub fn record_step(recorder: &RecorderHandle, output: &StepOutput) {
+    let clock = &output.wall;
+    if let Some(jump) = &output.clock_jump {
+        recorder.event(
+            StoredEvent::new(jump.expected_ms, EventKind::ClockJump)
+                .with("from_ms", jump.expected_ms)
+                .with("gap_ms", jump.gap_ms()),
+        );
+        recorder.split_session(jump.expected_ms, jump.actual_ms);
+    }
     let deviation = output.analysis.as_ref().map(|a| &a.judgement.deviation);
     recorder.sample(Sample {
         time_ms: clock.unix_ms(output.time_s),

@@ -16,7 +16,6 @@
 //! Times are UTC unix milliseconds; local days come from a [`Zone`] (fixed offset in tests,
 //! the system zone in the app). See `docs/store.md` for the file layout and guarantees.
 
-pub mod calendar;
 pub mod db;
 pub mod error;
 pub mod export;
@@ -29,7 +28,8 @@ pub mod report;
 pub mod schema;
 pub mod types;
 
-pub use calendar::{Date, LocalTime, Zone, now_ms};
+pub use crate::clock::calendar;
+pub use crate::clock::calendar::{Date, LocalTime, Zone, now_ms};
 pub use db::{
     DEFAULT_FILE_NAME, DEFAULT_RETENTION_DAYS, DEFAULT_ROLLUP_AFTER_DAYS, History, Maintenance,
     Opened, Store, StoreOptions, StoreWarning, resolve_path,

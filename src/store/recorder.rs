@@ -18,6 +18,7 @@ use super::calendar::{MS_PER_DAY, MS_PER_S};
 use super::db::Store;
 use super::error::StoreError;
 use super::types::{Sample, StoredEvent};
+use crate::clock::{SystemClock, WallClock};
 
 /// Longest time between two commits: with kill -9 at any moment at most this much (plus the
 /// commit itself) is lost.
@@ -103,9 +104,6 @@ impl StoreHealth {
     }
 }
 
-/// UTC unix ms now.
-pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
-
 /// Called with the new health when its status changes.
 pub type HealthCallback = Arc<dyn Fn(&StoreHealth) + Send + Sync>;
 
@@ -119,7 +117,7 @@ pub struct RecorderConfig {
     /// Time between retries of a failing write.
     pub retry_interval: Duration,
     /// UTC unix ms now (sessions and maintenance); the system clock by default.
-    pub clock: Clock,
+    pub clock: Arc<dyn WallClock>,
     /// Called on the writer thread whenever the health status changes (e.g. to request a
     /// repaint of the UI).
     pub on_health_change: Option<HealthCallback>,
@@ -131,7 +129,7 @@ impl Default for RecorderConfig {
             channel_capacity: DEFAULT_CHANNEL_CAPACITY,
             batch_interval: BATCH_INTERVAL,
             retry_interval: RETRY_INTERVAL,
-            clock: Arc::new(super::calendar::now_ms),
+            clock: Arc::new(SystemClock),
             on_health_change: None,
         }
     }
@@ -150,6 +148,11 @@ impl std::fmt::Debug for RecorderConfig {
 enum Msg {
     Sample(Sample),
     Event(StoredEvent),
+    /// End the running session at `end_ms` and start one at `start_ms` (a clock jump).
+    Split {
+        end_ms: i64,
+        start_ms: i64,
+    },
     Flush(SyncSender<StoreHealth>),
     Stop,
 }
@@ -219,6 +222,13 @@ impl RecorderHandle {
     /// The writer's health right now.
     pub fn health(&self) -> StoreHealth {
         self.shared.health()
+    }
+
+    /// The wall clock jumped: the running session ends at `end_ms` (the last moment before
+    /// the jump) and a new one starts at `start_ms`. Never blocks; returns false when the
+    /// request had to be dropped.
+    pub fn split_session(&self, end_ms: i64, start_ms: i64) -> bool {
+        self.tx.try_send(Msg::Split { end_ms, start_ms }).is_ok()
     }
 
     /// Asks the writer to commit now and waits up to `timeout` for it (tests, and before
@@ -347,7 +357,7 @@ impl Writer {
     }
 
     fn now_ms(&self) -> i64 {
-        (self.config.clock)()
+        self.config.clock.unix_ms()
     }
 
     fn run(mut self, rx: &Receiver<Msg>) {
@@ -359,6 +369,7 @@ impl Writer {
             match rx.recv_timeout(timeout) {
                 Ok(Msg::Sample(s)) => self.samples.push(s),
                 Ok(Msg::Event(e)) => self.events.push(e),
+                Ok(Msg::Split { end_ms, start_ms }) => self.split(end_ms, start_ms),
                 Ok(Msg::Flush(ack)) => {
                     self.retry_at = None;
                     self.commit();
@@ -378,6 +389,7 @@ impl Writer {
             match msg {
                 Msg::Sample(s) => self.samples.push(s),
                 Msg::Event(e) => self.events.push(e),
+                Msg::Split { end_ms, start_ms } => self.split(end_ms, start_ms),
                 Msg::Flush(ack) => {
                     let _ = ack.send(self.shared.health());
                 }
@@ -413,6 +425,22 @@ impl Writer {
     fn notify(&self, health: &StoreHealth) {
         if let Some(callback) = &self.config.on_health_change {
             callback(health);
+        }
+    }
+
+    /// Ends the running session at `end_ms` and begins the next at `start_ms`, after
+    /// committing what came before.
+    fn split(&mut self, end_ms: i64, start_ms: i64) {
+        self.retry_at = None;
+        self.commit();
+        if let Some(id) = self.session.take()
+            && let Err(e) = self.store.close_session_at(id, end_ms)
+        {
+            self.record_failure(&e);
+        }
+        match self.store.begin_session(start_ms) {
+            Ok(id) => self.session = Some(id),
+            Err(e) => self.record_failure(&e),
         }
     }
 

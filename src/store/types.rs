@@ -265,13 +265,17 @@ pub enum EventKind {
     Acknowledged,
     /// The user did the suggested exercise (`prompt`: its kind, `exercise` id if known).
     ExerciseDone,
+    /// The wall clock jumped against the monotonic one (`from_ms`, the last time before it;
+    /// `gap_ms`, how far, negative when set back): a suspend, or the time set by hand. The
+    /// running session ends at `from_ms` and a new one starts.
+    ClockJump,
     /// A kind this build does not know.
     Other(String),
 }
 
 impl EventKind {
     /// Every known kind, in a stable order.
-    pub const KNOWN: [EventKind; 14] = [
+    pub const KNOWN: [EventKind; 15] = [
         EventKind::StateChange,
         EventKind::Prompt,
         EventKind::BreakReminder,
@@ -286,6 +290,7 @@ impl EventKind {
         EventKind::RecalibrateSuggestion,
         EventKind::Acknowledged,
         EventKind::ExerciseDone,
+        EventKind::ClockJump,
     ];
 
     /// The snake_case name stored in the database and exports.
@@ -305,6 +310,7 @@ impl EventKind {
             EventKind::RecalibrateSuggestion => "recalibrate_suggestion",
             EventKind::Acknowledged => "acknowledged",
             EventKind::ExerciseDone => "exercise_done",
+            EventKind::ClockJump => "clock_jump",
             EventKind::Other(name) => name,
         }
     }

@@ -1,11 +1,11 @@
-//! Local calendar days without a date-time crate: a proleptic Gregorian [`Date`], and a
-//! [`Zone`] that turns UTC milliseconds into local wall-clock time and local days into UTC
-//! ranges. Tests use a fixed offset; the app uses the system's zone through libc
-//! (`localtime_r`/`mktime`), so days that switch daylight-saving time are 23 or 25 hours long.
+//! Local calendar days: a [`Date`], and a [`Zone`] that turns UTC milliseconds into local
+//! wall-clock time and local days into UTC ranges. Tests use a fixed offset; the app uses the
+//! system's zone (`TZ`, or `/etc/localtime` and the tz database) through `jiff`, so days that
+//! switch daylight-saving time are 23 or 25 hours long.
 
+use jiff::tz::{Offset, TimeZone};
+use jiff::{Timestamp, ToSpan, civil};
 use serde::{Deserialize, Serialize};
-
-use super::error::StoreError;
 
 /// Milliseconds per second.
 pub const MS_PER_S: i64 = 1_000;
@@ -32,13 +32,19 @@ pub struct Date {
 impl Date {
     /// The date, if it exists.
     pub fn new(year: i32, month: u8, day: u8) -> Option<Date> {
-        let date = Date { year, month, day };
-        ((1..=12).contains(&month) && day >= 1 && day <= days_in_month(year, month)).then_some(date)
+        let (year, month, day) = (
+            i16::try_from(year).ok()?,
+            i8::try_from(month).ok()?,
+            i8::try_from(day).ok()?,
+        );
+        civil::Date::new(year, month, day)
+            .ok()
+            .map(Date::from_civil)
     }
 
     /// Parses `YYYY-MM-DD`.
-    pub fn parse(text: &str) -> Result<Date, StoreError> {
-        let invalid = || StoreError::InvalidDate {
+    pub fn parse(text: &str) -> Result<Date, InvalidDate> {
+        let invalid = || InvalidDate {
             text: text.to_string(),
         };
         let mut parts = text.trim().split('-');
@@ -58,37 +64,53 @@ impl Date {
 
     /// Days since 1970-01-01 (negative before).
     pub fn days_since_epoch(self) -> i64 {
-        // Howard Hinnant's days_from_civil.
-        let y = i64::from(self.year) - i64::from(self.month <= 2);
-        let era = y.div_euclid(400);
-        let yoe = y - era * 400;
-        let m = i64::from(self.month);
-        let mp = if m > 2 { m - 3 } else { m + 9 };
-        let doy = (153 * mp + 2) / 5 + i64::from(self.day) - 1;
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        era * 146_097 + doe - 719_468
+        let midnight = self.to_civil().to_datetime(civil::Time::midnight());
+        match midnight.to_zoned_datetime(TimeZone::UTC) {
+            Ok(zoned) => zoned.timestamp().as_second().div_euclid(S_PER_DAY),
+            // Out of jiff's range (±9999 years): not a date anyone records.
+            Err(_) => 0,
+        }
     }
 
     /// The date `days` days after 1970-01-01.
     pub fn from_days_since_epoch(days: i64) -> Date {
-        // Howard Hinnant's civil_from_days.
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z - era * 146_097;
-        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
-        Date { year, month, day }
+        let date = Timestamp::from_second(days.saturating_mul(S_PER_DAY))
+            .map(|timestamp| timestamp.to_zoned_datetime(TimeZone::UTC).date())
+            .unwrap_or(civil::Date::ZERO);
+        Date::from_civil(date)
     }
 
     /// The date `n` days later (earlier when negative).
     #[must_use]
     pub fn add_days(self, n: i64) -> Date {
-        Date::from_days_since_epoch(self.days_since_epoch() + n)
+        match self.to_civil().checked_add(n.days()) {
+            Ok(date) => Date::from_civil(date),
+            Err(_) => Date::from_days_since_epoch(self.days_since_epoch() + n),
+        }
     }
+
+    /// The same date in `jiff`'s terms.
+    pub fn to_civil(self) -> civil::Date {
+        civil::Date::new(self.year as i16, self.month as i8, self.day as i8)
+            .unwrap_or(civil::Date::ZERO)
+    }
+
+    /// A `jiff` date in ours.
+    pub fn from_civil(date: civil::Date) -> Date {
+        Date {
+            year: i32::from(date.year()),
+            month: date.month() as u8,
+            day: date.day() as u8,
+        }
+    }
+}
+
+/// Text that is not a `YYYY-MM-DD` date.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{text:?} is not a date; expected YYYY-MM-DD, e.g. 2026-03-14")]
+pub struct InvalidDate {
+    /// What was given.
+    pub text: String,
 }
 
 impl std::fmt::Display for Date {
@@ -98,8 +120,8 @@ impl std::fmt::Display for Date {
 }
 
 impl std::str::FromStr for Date {
-    type Err = StoreError;
-    fn from_str(s: &str) -> Result<Date, StoreError> {
+    type Err = InvalidDate;
+    fn from_str(s: &str) -> Result<Date, InvalidDate> {
         Date::parse(s)
     }
 }
@@ -114,20 +136,6 @@ impl<'de> Deserialize<'de> for Date {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = String::deserialize(deserializer)?;
         Date::parse(&text).map_err(serde::de::Error::custom)
-    }
-}
-
-fn is_leap(year: i32) -> bool {
-    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-}
-
-fn days_in_month(year: i32, month: u8) -> u8 {
-    match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if is_leap(year) => 29,
-        2 => 28,
-        _ => 0,
     }
 }
 
@@ -188,11 +196,26 @@ impl Zone {
     /// UTC.
     pub const UTC: Zone = Zone::Fixed(0);
 
+    /// The zone in `jiff`'s terms. The system zone is read by `jiff`, which caches it and
+    /// notices when it changes.
+    pub fn time_zone(self) -> TimeZone {
+        match self {
+            Zone::Fixed(offset) => match Offset::from_seconds(offset) {
+                Ok(offset) => offset.to_time_zone(),
+                Err(_) => TimeZone::UTC,
+            },
+            Zone::Local => TimeZone::system(),
+        }
+    }
+
     /// The offset from UTC at this instant, seconds east.
     pub fn offset_at(self, time_ms: i64) -> i32 {
         match self {
             Zone::Fixed(offset) => offset,
-            Zone::Local => system::offset_at(time_ms.div_euclid(MS_PER_S)).unwrap_or(0),
+            Zone::Local => match Timestamp::from_millisecond(time_ms) {
+                Ok(timestamp) => TimeZone::system().to_offset(timestamp).seconds(),
+                Err(_) => 0,
+            },
         }
     }
 
@@ -217,13 +240,17 @@ impl Zone {
         self.local_time(time_ms).date
     }
 
-    /// The UTC instant of local midnight starting `date` (ms).
+    /// The UTC instant the local day `date` starts (ms): midnight, or the first time after
+    /// it where a daylight-saving switch skips midnight.
     pub fn day_start_ms(self, date: Date) -> i64 {
         let midnight_as_utc_s = date.days_since_epoch() * S_PER_DAY;
         match self {
             Zone::Fixed(offset) => (midnight_as_utc_s - i64::from(offset)) * MS_PER_S,
-            Zone::Local => system::local_midnight(date)
-                .map(|s| s * MS_PER_S)
+            Zone::Local => date
+                .to_civil()
+                .to_zoned_datetime(TimeZone::system())
+                .and_then(|zoned| zoned.start_of_day())
+                .map(|start| start.timestamp().as_millisecond())
                 .unwrap_or(midnight_as_utc_s * MS_PER_S),
         }
     }
@@ -237,46 +264,7 @@ impl Zone {
 
 /// The system clock as UTC unix milliseconds.
 pub fn now_ms() -> i64 {
-    match std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
-        Ok(d) => i64::try_from(d.as_millis()).unwrap_or(i64::MAX),
-        Err(e) => -i64::try_from(e.duration().as_millis()).unwrap_or(i64::MAX),
-    }
-}
-
-/// The system time zone through the C library; the only unsafe code in the store.
-mod system {
-    use super::Date;
-
-    /// Offset from UTC at `unix_s`, seconds east, from `localtime_r`'s `tm_gmtoff`.
-    pub(super) fn offset_at(unix_s: i64) -> Option<i32> {
-        let t = libc::time_t::try_from(unix_s).ok()?;
-        // SAFETY: `tm` is plain old data that `localtime_r` fills; both pointers are valid for
-        // the call and `localtime_r` is the thread-safe variant.
-        let mut tm: libc::tm = unsafe { std::mem::zeroed() };
-        let result = unsafe { libc::localtime_r(&t, &mut tm) };
-        if result.is_null() {
-            return None;
-        }
-        i32::try_from(tm.tm_gmtoff).ok()
-    }
-
-    /// The UTC second of local midnight starting `date`, from `mktime` (which settles
-    /// daylight-saving time itself with `tm_isdst = -1`).
-    pub(super) fn local_midnight(date: Date) -> Option<i64> {
-        // SAFETY: as above; `mktime` reads and normalises the struct we own.
-        let mut tm: libc::tm = unsafe { std::mem::zeroed() };
-        tm.tm_year = date.year - 1900;
-        tm.tm_mon = i32::from(date.month) - 1;
-        tm.tm_mday = i32::from(date.day);
-        tm.tm_isdst = -1;
-        let t = unsafe { libc::mktime(&mut tm) };
-        if t == -1 && !(tm.tm_year == 69 && tm.tm_mon == 11 && tm.tm_mday == 31) {
-            return None;
-        }
-        // time_t is i64 here but i32 on some targets.
-        #[allow(clippy::useless_conversion)]
-        Some(i64::from(t))
-    }
+    Timestamp::now().as_millisecond()
 }
 
 #[cfg(test)]
