@@ -17,7 +17,8 @@ use crate::geometry::{Baseline, Thresholds};
 use crate::models::ModelLocator;
 use crate::monitor::{Event, Monitor};
 use crate::pipeline::{
-    LiveInput, PipelineMessage, Session, SessionSettings, Speed, StepOutput, spawn,
+    LiveInput, PipelineCommand, PipelineMessage, Session, SessionSettings, Speed, StepOutput,
+    command_for, spawn,
 };
 use crate::pose::{BlazePose, FrameMode, LandmarkModel};
 use crate::settings::Settings;
@@ -207,6 +208,7 @@ pub fn run(settings: &MonitorSettings, locator: &ModelLocator) -> anyhow::Result
             unix_ms: (start * 1000.0).round() as i64,
         });
     }
+    let follows_desktop = matches!(input, LiveInput::Camera(_));
     let (sender, receiver) = mpsc::channel();
     let handle = spawn(input, session, move |message| {
         if let (Some(recording), PipelineMessage::Step { output, .. }) = (&recording, &message) {
@@ -215,6 +217,18 @@ pub fn run(settings: &MonitorSettings, locator: &ModelLocator) -> anyhow::Result
         // The receiver only goes away when the command is ending.
         let _ = sender.send(message);
     })?;
+    if follows_desktop {
+        // On a camera, the screen lock and sleep hold monitoring as in the app.
+        let commands = std::sync::Mutex::new(handle.command_sender());
+        crate::desktop::watch_session(
+            &crate::desktop::BusAddresses::default(),
+            std::sync::Arc::new(move |signal| {
+                if let Ok(commands) = commands.lock() {
+                    let _ = commands.send(PipelineCommand::Session(command_for(signal)));
+                }
+            }),
+        );
+    }
     let mut stdout = std::io::stdout().lock();
     let mut outcome = Ok(ExitCode::SUCCESS);
     for message in receiver {

@@ -11,6 +11,7 @@ pub mod cli;
 pub mod clock;
 pub mod coach;
 pub mod cost;
+pub mod desktop;
 pub mod geometry;
 pub mod headless;
 pub mod models;

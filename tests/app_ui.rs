@@ -88,6 +88,7 @@ fn status(state: MonitorState) -> Status {
         slouch_evidence_s: 0.0,
         snooze_until_s: None,
         camera_fault: None,
+        held_by: None,
         baseline_suspect: false,
         present_since_break_s: 0.0,
         thresholds: MonitorConfig::default().enter_thresholds(),

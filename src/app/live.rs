@@ -3,16 +3,17 @@
 //! pipeline's worker threads; the UI thread only reads a channel.
 
 use std::path::PathBuf;
-use std::sync::mpsc;
+use std::sync::{Arc, Mutex, PoisonError, mpsc};
 
 use super::backend::{Backend, CalibrationUpdate, Command, LiveUpdate, Update};
 use crate::camera::{CameraSelector, CameraSettings};
+use crate::desktop::{BusAddresses, watch_session};
 use crate::geometry::Baseline;
 use crate::headless::{build_session, open_recorder};
 use crate::models::ModelLocator;
 use crate::pipeline::{
     CalibrationProgress, LiveInput, PipelineCommand, PipelineHandle, PipelineMessage,
-    SessionCommand, Speed, StepOutput, spawn,
+    SessionCommand, Speed, StepOutput, command_for, spawn,
 };
 use crate::pose::FrameMode;
 use crate::settings::Settings;
@@ -28,7 +29,23 @@ pub fn spawn_backend(
     context: egui::Context,
 ) -> Box<dyn Backend> {
     let (sender, updates) = mpsc::channel();
+    // The screen lock and sleep hold whichever pipeline is running; the watcher threads
+    // live as long as the app.
+    let desktop_inbox: PipelineInbox = Arc::new(Mutex::new(None));
+    let inbox = Arc::clone(&desktop_inbox);
+    let repaint = context.clone();
+    watch_session(
+        &BusAddresses::default(),
+        Arc::new(move |signal| {
+            let inbox = inbox.lock().unwrap_or_else(PoisonError::into_inner);
+            if let Some(pipeline) = inbox.as_ref() {
+                let _ = pipeline.send(PipelineCommand::Session(command_for(signal)));
+            }
+            repaint.request_repaint();
+        }),
+    );
     let mut backend = LiveBackend {
+        desktop_inbox,
         locator,
         settings,
         source,
@@ -43,7 +60,11 @@ pub fn spawn_backend(
     Box::new(backend)
 }
 
+/// Where desktop signals go: the running pipeline's commands, once it runs.
+type PipelineInbox = Arc<Mutex<Option<mpsc::Sender<PipelineCommand>>>>;
+
 struct LiveBackend {
+    desktop_inbox: PipelineInbox,
     locator: ModelLocator,
     settings: Settings,
     source: Option<PathBuf>,
@@ -172,7 +193,13 @@ impl LiveBackend {
             }
             context.request_repaint();
         }) {
-            Ok(handle) => self.pipeline = Some(handle),
+            Ok(handle) => {
+                *self
+                    .desktop_inbox
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner) = Some(handle.command_sender());
+                self.pipeline = Some(handle);
+            }
             Err(error) => self.fatal(format!("monitoring could not start its threads: {error}")),
         }
     }

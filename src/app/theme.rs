@@ -5,7 +5,7 @@
 
 use egui::{Color32, Painter, Pos2, Rect, RichText, Sense, Stroke, Ui, Vec2, vec2};
 
-use crate::monitor::MonitorState;
+use crate::monitor::{HoldReason, MonitorState};
 
 /// Movement arrows in the exercise figures, links and highlights.
 pub const ACCENT: Color32 = Color32::from_rgb(0x4A, 0x8F, 0xC7);
@@ -110,6 +110,19 @@ pub fn state_look(state: MonitorState) -> StateLook {
             hint: "The camera is not delivering pictures.",
             color: BRICK,
         },
+    }
+}
+
+/// What the top bar says while the system holds monitoring (the state shows as paused).
+pub fn hold_hint(reason: HoldReason) -> &'static str {
+    match reason {
+        HoldReason::ScreenLocked => {
+            "Paused while the screen is locked; the camera is off and comes back on unlock."
+        }
+        HoldReason::Asleep => "Paused while the computer sleeps.",
+        HoldReason::CameraInUse => {
+            "Another app is using the camera (a call?). Monitoring goes on when it is done."
+        }
     }
 }
 

@@ -391,7 +391,7 @@ impl PlumblineApp {
             let hint = match &self.view.live {
                 Some(live) if self.view.fatal.is_none() => format!(
                     "{} ({} so far)",
-                    look.hint,
+                    live.status.held_by.map_or(look.hint, theme::hold_hint),
                     format_duration(live.time_s - live.status.since_s)
                 ),
                 _ => look.hint.to_owned(),

@@ -173,6 +173,19 @@ pub enum Control {
     },
     /// The camera works again.
     CameraOk,
+    /// The system holds monitoring (the screen locked, the machine going to sleep, another
+    /// app using the camera): like a pause, but not the user's, so the user's own pause and
+    /// resume are kept apart from it. Several reasons can hold at once.
+    Hold {
+        /// Why.
+        reason: HoldReason,
+    },
+    /// That reason no longer holds; monitoring goes on when none does (and the user has not
+    /// paused), starting posture afresh.
+    Release {
+        /// Which reason ended.
+        reason: HoldReason,
+    },
     /// Time passed that the monitor did not see: the machine slept (the monotonic clock the
     /// monitor runs on stops meanwhile) or the clock was set forward. Counts as time away;
     /// nothing seen before it carries over.
@@ -190,6 +203,36 @@ pub enum Control {
         /// Which prompt.
         kind: PromptKind,
     },
+}
+
+/// Why the system holds monitoring.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HoldReason {
+    /// The screen is locked.
+    ScreenLocked,
+    /// The machine is asleep (suspended or hibernating).
+    Asleep,
+    /// Another app (a video call) has the camera.
+    CameraInUse,
+}
+
+impl HoldReason {
+    /// Every reason, in a stable order.
+    pub const ALL: [HoldReason; 3] = [
+        HoldReason::ScreenLocked,
+        HoldReason::Asleep,
+        HoldReason::CameraInUse,
+    ];
+
+    /// The reason as the monitor reports it in a state change.
+    pub fn state_reason(self) -> Reason {
+        match self {
+            HoldReason::ScreenLocked => Reason::ScreenLocked,
+            HoldReason::Asleep => Reason::Asleep,
+            HoldReason::CameraInUse => Reason::CameraInUse,
+        }
+    }
 }
 
 /// Everything the monitor can be fed, for logging and replay.
@@ -349,6 +392,14 @@ pub enum Reason {
     BreakTaken,
     /// Time passed unseen (the machine slept): the user counts as away.
     TimeUnseen,
+    /// The screen locked: monitoring is held.
+    ScreenLocked,
+    /// The machine went to sleep: monitoring is held.
+    Asleep,
+    /// Another app took the camera: monitoring is held.
+    CameraInUse,
+    /// What held monitoring ended (unlocked, awake, the camera free again).
+    Released,
 }
 
 /// Why a recalibration is suggested.

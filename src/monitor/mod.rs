@@ -15,8 +15,8 @@ pub mod totals;
 
 pub use config::{ConfigError, MonitorConfig, Thresholds};
 pub use event::{
-    BreakSource, CameraFaultKind, Control, Deviations, Event, Fault, Input, MonitorState,
-    Observation, Prompt, PromptKind, Reason, RecalibrateReason, SubjectBox,
+    BreakSource, CameraFaultKind, Control, Deviations, Event, Fault, HoldReason, Input,
+    MonitorState, Observation, Prompt, PromptKind, Reason, RecalibrateReason, SubjectBox,
 };
 pub use state::{Monitor, Status};
 pub use subject::SubjectLock;

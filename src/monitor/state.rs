@@ -60,8 +60,8 @@
 
 use super::config::{ConfigError, MonitorConfig, Thresholds};
 use super::event::{
-    BreakSource, CameraFaultKind, Control, Deviations, Event, Fault, Input, MonitorState,
-    Observation, Prompt, PromptKind, Reason, RecalibrateReason, SubjectBox,
+    BreakSource, CameraFaultKind, Control, Deviations, Event, Fault, HoldReason, Input,
+    MonitorState, Observation, Prompt, PromptKind, Reason, RecalibrateReason, SubjectBox,
 };
 use super::reading::{BaselineEvidence, Judge, Posture, Reading};
 use super::subject::SubjectLock;
@@ -193,6 +193,8 @@ pub struct Status {
     pub snooze_until_s: Option<f64>,
     /// The camera's fault, if any (shown even while paused or snoozed).
     pub camera_fault: Option<CameraFaultKind>,
+    /// Why the system holds monitoring, if it does (shown as `paused`, with the reason).
+    pub held_by: Option<HoldReason>,
     /// A stale baseline is suspected (a recalibration was suggested and the `moved` frames
     /// have not faded): posture faults are not counted meanwhile.
     pub baseline_suspect: bool,
@@ -216,6 +218,8 @@ pub struct Monitor {
     calibrating: bool,
     calibrated: bool,
     paused: bool,
+    /// What the system holds monitoring for (a set, in the order the holds began).
+    holds: Vec<HoldReason>,
     snooze_until_s: Option<f64>,
     camera_fault: Option<CameraFaultKind>,
     baseline: Option<SubjectBox>,
@@ -266,6 +270,7 @@ impl Monitor {
             calibrating: true,
             calibrated: false,
             paused: false,
+            holds: Vec::new(),
             snooze_until_s: None,
             camera_fault: None,
             baseline: None,
@@ -330,6 +335,7 @@ impl Monitor {
             slouch_evidence_s: self.bad_s,
             snooze_until_s: self.snooze_until_s,
             camera_fault: self.camera_fault,
+            held_by: self.holds.first().copied(),
             baseline_suspect: self.baseline_suspect,
             present_since_break_s: self.present_s,
             thresholds: self.active_thresholds(),
@@ -421,6 +427,20 @@ impl Monitor {
                 self.sync(t, Reason::CameraOk, &mut events);
             }
             Control::TimeUnseen { seconds } => self.time_unseen(t, seconds, &mut events),
+            Control::Hold { reason } => {
+                if !self.holds.contains(&reason) {
+                    self.holds.push(reason);
+                }
+                self.sync(t, reason.state_reason(), &mut events);
+            }
+            Control::Release { reason } => {
+                let was_held = !self.holds.is_empty();
+                self.holds.retain(|&held| held != reason);
+                if was_held && self.holds.is_empty() && !self.paused {
+                    self.fresh_start();
+                }
+                self.sync(t, Reason::Released, &mut events);
+            }
             Control::Acknowledged { kind } => self.acknowledge(t, kind),
             Control::ExerciseDone { kind } => self.exercise_done(t, kind, &mut events),
         }
@@ -613,13 +633,14 @@ impl Monitor {
     /// True while timers are frozen.
     fn frozen(&self) -> bool {
         self.paused
+            || !self.holds.is_empty()
             || self.snooze_until_s.is_some()
             || self.camera_fault.is_some()
             || self.calibrating
     }
 
     fn derived_state(&self) -> MonitorState {
-        if self.paused {
+        if self.paused || !self.holds.is_empty() {
             MonitorState::Paused
         } else if self.snooze_until_s.is_some() {
             MonitorState::Snoozed

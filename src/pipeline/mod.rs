@@ -15,3 +15,17 @@ pub use session::{
     CALIBRATION_SECONDS, CalibrationProgress, Session, SessionCommand, SessionCounters,
     SessionSettings, StepOutput,
 };
+
+use crate::desktop::SessionSignal;
+use crate::monitor::HoldReason;
+
+/// What a desktop signal asks of a session: the screen lock and sleep hold monitoring (and
+/// release the camera) until they end.
+pub fn command_for(signal: SessionSignal) -> SessionCommand {
+    match signal {
+        SessionSignal::Locked => SessionCommand::Hold(HoldReason::ScreenLocked),
+        SessionSignal::Unlocked => SessionCommand::Release(HoldReason::ScreenLocked),
+        SessionSignal::Sleeping => SessionCommand::Hold(HoldReason::Asleep),
+        SessionSignal::Awake => SessionCommand::Release(HoldReason::Asleep),
+    }
+}

@@ -116,6 +116,11 @@ impl PipelineHandle {
         let _ = self.commands.send(command);
     }
 
+    /// A sender for commands, for other threads (desktop signals).
+    pub fn command_sender(&self) -> mpsc::Sender<PipelineCommand> {
+        self.commands.clone()
+    }
+
     /// Stops both threads and waits for them.
     pub fn shutdown(mut self) {
         self.stop_and_join();

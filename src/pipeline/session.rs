@@ -13,8 +13,8 @@ use crate::clock::{ClockAnchor, ClockJump, Date, Zone};
 use crate::coach::{Coach, CoachMessage};
 use crate::geometry::{self, Analysis, Baseline, CameraIntrinsics, MetricsWindow, Thresholds};
 use crate::monitor::{
-    CameraFaultKind, Control, Event, Monitor, MonitorState, Observation, PromptKind, Status,
-    SubjectBox,
+    CameraFaultKind, Control, Event, HoldReason, Monitor, MonitorState, Observation, PromptKind,
+    Status, SubjectBox,
 };
 use crate::pose::{Pose, PoseError, PoseEstimator, landmark};
 use crate::source::Frame;
@@ -32,11 +32,17 @@ const PREVIEW_WIDTH: u32 = 640;
 pub enum SessionCommand {
     Pause,
     Resume,
-    Snooze { minutes: u32 },
+    Snooze {
+        minutes: u32,
+    },
     StartCalibration,
     CancelCalibration,
     PromptDone,
     PromptDismissed,
+    /// The system holds monitoring (screen locked, asleep, camera in use): the camera is
+    /// released until every hold is released.
+    Hold(HoldReason),
+    Release(HoldReason),
 }
 
 /// Progress of a calibration, for the UI and the CLI.
@@ -544,6 +550,10 @@ impl Session {
             }
             SessionCommand::PromptDone => self.acknowledge(time_s, true),
             SessionCommand::PromptDismissed => self.acknowledge(time_s, false),
+            SessionCommand::Hold(reason) => self.monitor.control(time_s, Control::Hold { reason }),
+            SessionCommand::Release(reason) => {
+                self.monitor.control(time_s, Control::Release { reason })
+            }
         });
         let mut output = self.output(time_s, events);
         if self.calibration.is_some() {

@@ -114,8 +114,16 @@ pub fn event_from_control(
         }
         .with("phase", "finished"),
         Control::CalibrationCancelled => event(EventKind::Calibration).with("phase", "cancelled"),
-        Control::Pause => event(EventKind::Pause),
-        Control::Resume => event(EventKind::Resume),
+        Control::Pause => event(EventKind::Pause).with("reason", "by_user"),
+        Control::Resume => event(EventKind::Resume).with("reason", "by_user"),
+        Control::Hold { reason } => event(EventKind::Pause).with(
+            "reason",
+            serde_json::to_value(reason).unwrap_or(Value::Null),
+        ),
+        Control::Release { reason } => event(EventKind::Resume).with(
+            "reason",
+            serde_json::to_value(reason).unwrap_or(Value::Null),
+        ),
         Control::Snooze { minutes: 0 } => return None,
         // Recorded from the clock jump itself (`EventKind::ClockJump`).
         Control::TimeUnseen { .. } => return None,

@@ -1,0 +1,359 @@
+//! Screen lock and sleep through real D-Bus: two private `dbus-daemon`s (one stands in for
+//! the system bus), a stand-in logind and screen saver on them, and plumbline's real watcher
+//! driving the real pipeline on a camera that records when it is open. Locking or sleeping
+//! releases the camera and pauses with the reason; unlocking or waking reopens it.
+
+mod support;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
+use std::time::{Duration, Instant};
+
+use image::RgbImage;
+use plumbline::camera::{CameraDevice, CameraFault};
+use plumbline::desktop::{BusAddresses, watch_session};
+use plumbline::geometry::{CameraIntrinsics, calibrate_needing};
+use plumbline::headless::build_session;
+use plumbline::models::ModelLocator;
+use plumbline::monitor::{HoldReason, MonitorState, Status};
+use plumbline::pipeline::{LiveInput, PipelineCommand, PipelineMessage, command_for, spawn};
+use plumbline::pose::{BlazePose, FrameMode, LandmarkModel, PoseEstimator};
+use plumbline::settings::Settings;
+use support::{fixture, models_dir};
+use zbus::blocking::Connection;
+use zbus::zvariant::{OwnedObjectPath, Value};
+
+/// A private bus; killed when dropped.
+struct Bus {
+    daemon: Child,
+    address: String,
+}
+
+impl Bus {
+    fn start() -> Bus {
+        let mut daemon = Command::new("dbus-daemon")
+            .args(["--session", "--nofork", "--print-address"])
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("dbus-daemon runs (Debian package dbus-daemon)");
+        let mut line = String::new();
+        BufReader::new(daemon.stdout.take().expect("stdout"))
+            .read_line(&mut line)
+            .expect("the bus address");
+        Bus {
+            daemon,
+            address: line.trim().to_string(),
+        }
+    }
+
+    fn connect(&self) -> Connection {
+        zbus::blocking::connection::Builder::address(self.address.as_str())
+            .expect("address")
+            .build()
+            .expect("connects")
+    }
+}
+
+impl Drop for Bus {
+    fn drop(&mut self) {
+        let _ = self.daemon.kill();
+        let _ = self.daemon.wait();
+    }
+}
+
+const SESSION_PATH: &str = "/org/freedesktop/login1/session/c1";
+
+/// The part of logind's manager the watcher asks.
+struct StandInLogind;
+
+#[zbus::interface(name = "org.freedesktop.login1.Manager")]
+impl StandInLogind {
+    #[zbus(name = "GetSessionByPID")]
+    fn get_session_by_pid(&self, _pid: u32) -> OwnedObjectPath {
+        OwnedObjectPath::try_from(SESSION_PATH).expect("a path")
+    }
+}
+
+/// A camera that shows an upright person and records whether it is open.
+struct WatchedCamera {
+    portrait: RgbImage,
+    open: Arc<AtomicBool>,
+    opens: Arc<AtomicUsize>,
+}
+
+impl CameraDevice for WatchedCamera {
+    fn open(&mut self) -> Result<(), CameraFault> {
+        self.open.store(true, Ordering::SeqCst);
+        self.opens.fetch_add(1, Ordering::SeqCst);
+        Ok(())
+    }
+
+    fn grab(&mut self) -> Result<RgbImage, CameraFault> {
+        assert!(self.open.load(Ordering::SeqCst), "grab on a closed camera");
+        std::thread::sleep(Duration::from_millis(33));
+        Ok(self.portrait.clone())
+    }
+
+    fn close(&mut self) {
+        self.open.store(false, Ordering::SeqCst);
+    }
+
+    fn describe(&self) -> String {
+        "watched camera".to_string()
+    }
+}
+
+/// Waits up to `limit` for `check` on the latest status; returns how long it took.
+fn wait_for(
+    receiver: &mpsc::Receiver<PipelineMessage>,
+    latest: &mut Option<Status>,
+    limit: Duration,
+    what: &str,
+    check: impl Fn(&Status) -> bool,
+) -> Duration {
+    let started = Instant::now();
+    loop {
+        while let Ok(message) = receiver.try_recv() {
+            if let PipelineMessage::Step { output, .. } = message {
+                *latest = Some(output.status);
+            }
+        }
+        if latest.as_ref().is_some_and(&check) {
+            return started.elapsed();
+        }
+        assert!(
+            started.elapsed() < limit,
+            "{what}: not within {limit:?}; last status {latest:?}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn locking_and_sleeping_release_the_camera_and_unlocking_and_waking_bring_it_back() {
+    let system_bus = Bus::start();
+    let session_bus = Bus::start();
+    let logind = zbus::blocking::connection::Builder::address(system_bus.address.as_str())
+        .expect("address")
+        .name("org.freedesktop.login1")
+        .expect("name")
+        .serve_at("/org/freedesktop/login1", StandInLogind)
+        .expect("serves")
+        .build()
+        .expect("stand-in logind");
+    let screen_saver = session_bus.connect();
+
+    let portrait = image::open(fixture("grace_hopper.jpg"))
+        .expect("portrait")
+        .to_rgb8();
+    let locator = ModelLocator::in_dir(models_dir());
+    let mut estimator =
+        BlazePose::new(&locator, LandmarkModel::Lite, FrameMode::Stills).expect("engine");
+    let pose = estimator.estimate(&portrait, 0.0).expect("runs");
+    let camera = CameraIntrinsics::new(portrait.width(), portrait.height());
+    let baseline = calibrate_needing(&[pose], &camera, 1).1.expect("baseline");
+    let settings = Settings {
+        analysis_fps: 4.0,
+        ..Settings::default()
+    };
+    let session = build_session(
+        &locator,
+        &settings,
+        LandmarkModel::Lite,
+        FrameMode::Video,
+        Some(baseline),
+        None,
+        false,
+    )
+    .expect("session");
+    let open = Arc::new(AtomicBool::new(false));
+    let opens = Arc::new(AtomicUsize::new(0));
+    let device = WatchedCamera {
+        portrait,
+        open: Arc::clone(&open),
+        opens: Arc::clone(&opens),
+    };
+    let (sender, receiver) = mpsc::channel();
+    let handle = spawn(
+        LiveInput::Device(Box::new(device)),
+        session,
+        move |message| {
+            let _ = sender.send(message);
+        },
+    )
+    .expect("pipeline starts");
+
+    // The real watcher, on the private buses, feeding the pipeline.
+    let commands = Mutex::new(handle.command_sender());
+    let threads = watch_session(
+        &BusAddresses {
+            system: Some(system_bus.address.clone()),
+            session: Some(session_bus.address.clone()),
+        },
+        Arc::new(move |signal| {
+            let _ = commands
+                .lock()
+                .expect("lock")
+                .send(PipelineCommand::Session(command_for(signal)));
+        }),
+    );
+    assert_eq!(threads.len(), 3, "sleep, lock and screen-saver watchers");
+
+    let mut latest = None;
+    let limit = Duration::from_secs(10);
+    wait_for(&receiver, &mut latest, limit, "monitoring", |s| {
+        s.state == MonitorState::Upright
+    });
+    assert!(open.load(Ordering::SeqCst));
+    // Let the watchers subscribe before the first signal.
+    std::thread::sleep(Duration::from_millis(500));
+
+    let released = |what: &str| {
+        let started = Instant::now();
+        while open.load(Ordering::SeqCst) {
+            assert!(
+                started.elapsed() < Duration::from_secs(2),
+                "{what}: the camera is still open"
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    };
+    let held_by = |reason: HoldReason| {
+        move |s: &Status| s.state == MonitorState::Paused && s.held_by == Some(reason)
+    };
+    let monitoring = |s: &Status| s.state != MonitorState::Paused && s.held_by.is_none();
+
+    // logind: the session's LockedHint.
+    let locked_hint = |locked: bool| {
+        let changed = std::collections::HashMap::from([("LockedHint", Value::from(locked))]);
+        logind
+            .emit_signal(
+                None::<&str>,
+                SESSION_PATH,
+                "org.freedesktop.DBus.Properties",
+                "PropertiesChanged",
+                &(
+                    "org.freedesktop.login1.Session",
+                    changed,
+                    Vec::<String>::new(),
+                ),
+            )
+            .expect("signal sent");
+    };
+    locked_hint(true);
+    wait_for(
+        &receiver,
+        &mut latest,
+        limit,
+        "paused on lock",
+        held_by(HoldReason::ScreenLocked),
+    );
+    released("locked");
+    let opens_before = opens.load(Ordering::SeqCst);
+    locked_hint(false);
+    wait_for(
+        &receiver,
+        &mut latest,
+        limit,
+        "monitoring on unlock",
+        monitoring,
+    );
+    let started = Instant::now();
+    while !(open.load(Ordering::SeqCst) && opens.load(Ordering::SeqCst) > opens_before) {
+        assert!(
+            started.elapsed() < Duration::from_secs(3),
+            "the camera did not reopen after unlock"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+
+    // The screen saver on the session bus.
+    let screen_saver_active = |active: bool| {
+        screen_saver
+            .emit_signal(
+                None::<&str>,
+                "/org/freedesktop/ScreenSaver",
+                "org.freedesktop.ScreenSaver",
+                "ActiveChanged",
+                &(active),
+            )
+            .expect("signal sent");
+    };
+    screen_saver_active(true);
+    wait_for(
+        &receiver,
+        &mut latest,
+        limit,
+        "paused by the screen saver",
+        held_by(HoldReason::ScreenLocked),
+    );
+    released("screen saver");
+    screen_saver_active(false);
+    wait_for(
+        &receiver,
+        &mut latest,
+        limit,
+        "monitoring again",
+        monitoring,
+    );
+
+    // logind: sleep and wake.
+    let prepare_for_sleep = |sleeping: bool| {
+        logind
+            .emit_signal(
+                None::<&str>,
+                "/org/freedesktop/login1",
+                "org.freedesktop.login1.Manager",
+                "PrepareForSleep",
+                &(sleeping),
+            )
+            .expect("signal sent");
+    };
+    prepare_for_sleep(true);
+    wait_for(
+        &receiver,
+        &mut latest,
+        limit,
+        "paused for sleep",
+        held_by(HoldReason::Asleep),
+    );
+    released("asleep");
+    // The user's own pause outlasts the wake-up.
+    handle.send(PipelineCommand::Session(
+        plumbline::pipeline::SessionCommand::Pause,
+    ));
+    prepare_for_sleep(false);
+    wait_for(
+        &receiver,
+        &mut latest,
+        limit,
+        "still paused by the user",
+        |s| s.state == MonitorState::Paused && s.held_by.is_none(),
+    );
+    assert!(!open.load(Ordering::SeqCst));
+    handle.send(PipelineCommand::Session(
+        plumbline::pipeline::SessionCommand::Resume,
+    ));
+    wait_for(
+        &receiver,
+        &mut latest,
+        limit,
+        "resumed by the user",
+        monitoring,
+    );
+    handle.shutdown();
+}
+
+#[test]
+fn without_the_buses_the_watcher_starts_nothing_and_says_so() {
+    let threads = watch_session(
+        &BusAddresses {
+            system: Some("unix:path=/nonexistent/system_bus_socket".to_string()),
+            session: Some("unix:path=/nonexistent/session_bus_socket".to_string()),
+        },
+        Arc::new(|_| {}),
+    );
+    assert!(threads.is_empty());
+}
