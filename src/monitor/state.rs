@@ -220,6 +220,9 @@ pub struct Monitor {
     paused: bool,
     /// What the system holds monitoring for (a set, in the order the holds began).
     holds: Vec<HoldReason>,
+    /// When the current stretch of holds began, and the unseen time (sleep) inside it.
+    held_since_s: f64,
+    held_unseen_s: f64,
     snooze_until_s: Option<f64>,
     camera_fault: Option<CameraFaultKind>,
     baseline: Option<SubjectBox>,
@@ -271,6 +274,8 @@ impl Monitor {
             calibrated: false,
             paused: false,
             holds: Vec::new(),
+            held_since_s: 0.0,
+            held_unseen_s: 0.0,
             snooze_until_s: None,
             camera_fault: None,
             baseline: None,
@@ -428,6 +433,10 @@ impl Monitor {
             }
             Control::TimeUnseen { seconds } => self.time_unseen(t, seconds, &mut events),
             Control::Hold { reason } => {
+                if self.holds.is_empty() {
+                    self.held_since_s = t;
+                    self.held_unseen_s = 0.0;
+                }
                 if !self.holds.contains(&reason) {
                     self.holds.push(reason);
                 }
@@ -437,7 +446,14 @@ impl Monitor {
                 let was_held = !self.holds.is_empty();
                 self.holds.retain(|&held| held != reason);
                 if was_held && self.holds.is_empty() && !self.paused {
-                    self.fresh_start();
+                    // A locked lunch or a night asleep is a break from the desk.
+                    let held_s = t - self.held_since_s + self.held_unseen_s;
+                    if held_s >= self.config.break_away_s - TIME_EPSILON_S {
+                        self.sync(t, Reason::Released, &mut events);
+                        self.take_break(t, BreakSource::Away, &mut events);
+                    } else {
+                        self.fresh_start();
+                    }
                 }
                 self.sync(t, Reason::Released, &mut events);
             }
@@ -555,6 +571,9 @@ impl Monitor {
         self.held = Reading::Absent;
         self.held_at_s = t;
         self.reset_posture();
+        if !self.holds.is_empty() {
+            self.held_unseen_s += seconds;
+        }
         if self.frozen() {
             return;
         }
@@ -1150,6 +1169,46 @@ mod tests {
         );
         assert_eq!(monitor.state(), MonitorState::Paused);
         assert_eq!(monitor.totals().breaks_taken, 0);
+    }
+
+    #[test]
+    fn a_long_hold_is_a_break_and_a_short_one_is_not() {
+        let mut monitor = calibrated();
+        feed(&mut monitor, Verdict::Upright, 0.0, 10.0, 0.5);
+        monitor.control(
+            10.0,
+            Control::Hold {
+                reason: HoldReason::ScreenLocked,
+            },
+        );
+        assert_eq!(monitor.state(), MonitorState::Paused);
+        assert_eq!(monitor.status().held_by, Some(HoldReason::ScreenLocked));
+        monitor.control(
+            40.0,
+            Control::Release {
+                reason: HoldReason::ScreenLocked,
+            },
+        );
+        assert_eq!(monitor.totals().breaks_taken, 0, "30 s locked is no break");
+        assert_eq!(monitor.state(), MonitorState::Upright);
+        monitor.control(
+            50.0,
+            Control::Hold {
+                reason: HoldReason::Asleep,
+            },
+        );
+        // Asleep: the monotonic clock stands still, the time is unseen.
+        monitor.control(50.5, Control::TimeUnseen { seconds: 3_600.0 });
+        let events = monitor.control(
+            51.0,
+            Control::Release {
+                reason: HoldReason::Asleep,
+            },
+        );
+        assert_eq!(monitor.totals().breaks_taken, 1, "{events:?}");
+        assert_ne!(monitor.state(), MonitorState::Paused);
+        feed(&mut monitor, Verdict::Upright, 51.5, 53.0, 0.5);
+        assert_eq!(monitor.state(), MonitorState::Upright);
     }
 
     #[test]

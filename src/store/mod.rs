@@ -44,4 +44,6 @@ pub use query::{
 pub use recorder::{HealthStatus, Recorder, RecorderConfig, RecorderHandle, StoreHealth};
 pub use report::render_day_report;
 pub use schema::SCHEMA_VERSION;
-pub use types::{Band, EventKind, Sample, Session, State, StateDurations, StoredEvent};
+pub use types::{
+    Band, EventKind, PauseCause, PauseSpan, Sample, Session, State, StateDurations, StoredEvent,
+};

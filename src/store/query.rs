@@ -14,7 +14,9 @@ use serde::Serialize;
 use super::calendar::{Date, MS_PER_HOUR, MS_PER_MIN, MS_PER_S, Zone};
 use super::db::{decode_confidence, decode_deg, decode_state, sessions_between};
 use super::error::StoreError;
-use super::types::{Band, EventKind, Sample, Session, State, StateDurations, StoredEvent};
+use super::types::{
+    Band, EventKind, PauseCause, PauseSpan, Sample, Session, State, StateDurations, StoredEvent,
+};
 
 /// Two samples of one state this far apart (start to start, ms) still form one span: one
 /// missed second (a dropped frame, a slow analysis step) does not split the band.
@@ -106,6 +108,8 @@ pub struct DaySummary {
     pub mean_forward_head_dev_deg: Option<f32>,
     /// Mean rounded-shoulder deviation over the day, degrees.
     pub mean_rounded_shoulder_dev_deg: Option<f32>,
+    /// The pauses of the day with their causes, in time order.
+    pub pauses: Vec<PauseSpan>,
 }
 
 impl DaySummary {
@@ -769,7 +773,76 @@ fn summarise(
         worst_hour,
         mean_forward_head_dev_deg: fh,
         mean_rounded_shoulder_dev_deg: rs,
+        pauses: pauses(
+            events,
+            start_ms,
+            end_ms,
+            pieces.iter().map(|p| p.time_ms() + MS_PER_S).max(),
+        ),
     }
+}
+
+/// The day's pauses from its events: a state change to `paused` opens one with its cause,
+/// the next change out of `paused` closes it; a forward clock jump outside a pause is time
+/// asleep. A pause still open when the day's events end closes at the latest time known:
+/// the last event or `recorded_until_ms` (the end of the last recorded second), within the
+/// day.
+pub fn pauses(
+    events: &[StoredEvent],
+    start_ms: i64,
+    end_ms: i64,
+    recorded_until_ms: Option<i64>,
+) -> Vec<PauseSpan> {
+    let mut out = Vec::new();
+    let mut open: Option<(i64, PauseCause)> = None;
+    let mut last_ms = recorded_until_ms.unwrap_or(start_ms);
+    for event in events {
+        last_ms = last_ms.max(event.time_ms);
+        match event.kind {
+            EventKind::StateChange => {
+                let detail = &event.detail;
+                if detail["from"] == "paused"
+                    && let Some((from, cause)) = open.take()
+                {
+                    out.push(PauseSpan {
+                        start_ms: from,
+                        end_ms: event.time_ms,
+                        cause,
+                    });
+                }
+                if detail["to"] == "paused" {
+                    let cause = detail["reason"]
+                        .as_str()
+                        .and_then(PauseCause::from_state_reason)
+                        .unwrap_or(PauseCause::ByUser);
+                    open = Some((event.time_ms, cause));
+                }
+            }
+            EventKind::ClockJump => {
+                let from = event.detail["from_ms"].as_i64().unwrap_or(event.time_ms);
+                let gap = event.detail["gap_ms"].as_i64().unwrap_or(0);
+                if gap > 0 && open.is_some() {
+                    // Asleep inside a pause: the pause lasted at least until the wake-up.
+                    last_ms = last_ms.max(from + gap);
+                } else if gap > 0 {
+                    out.push(PauseSpan {
+                        start_ms: from,
+                        end_ms: (from + gap).min(end_ms),
+                        cause: PauseCause::Asleep,
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    if let Some((from, cause)) = open {
+        out.push(PauseSpan {
+            start_ms: from,
+            end_ms: last_ms.max(from).min(end_ms),
+            cause,
+        });
+    }
+    out
 }
 
 #[cfg(test)]
@@ -784,6 +857,51 @@ mod tests {
             rounded_shoulder_dev_deg: None,
             confidence: 1.0,
         })
+    }
+
+    #[test]
+    fn pauses_carry_their_cause_and_sleep_shows_from_the_clock_jump() {
+        let change = |t: i64, from: &str, to: &str, reason: &str| {
+            StoredEvent::new(t, EventKind::StateChange)
+                .with("from", from)
+                .with("to", to)
+                .with("reason", reason)
+        };
+        let events = [
+            change(1_000, "upright", "paused", "screen_locked"),
+            change(5_000, "paused", "upright", "released"),
+            StoredEvent::new(6_000, EventKind::ClockJump)
+                .with("from_ms", 6_000)
+                .with("gap_ms", 10_000),
+            // A jump back is no time asleep.
+            StoredEvent::new(17_000, EventKind::ClockJump)
+                .with("from_ms", 17_000)
+                .with("gap_ms", -3_000),
+            change(20_000, "upright", "paused", "paused"),
+            // Announced sleep inside the user's pause is not counted twice.
+            StoredEvent::new(21_000, EventKind::ClockJump)
+                .with("from_ms", 21_000)
+                .with("gap_ms", 4_000),
+        ];
+        let got = pauses(&events, 0, 100_000, Some(30_000));
+        let cause = |start_ms, end_ms, cause| PauseSpan {
+            start_ms,
+            end_ms,
+            cause,
+        };
+        assert_eq!(
+            got,
+            vec![
+                cause(1_000, 5_000, PauseCause::ScreenLocked),
+                cause(6_000, 16_000, PauseCause::Asleep),
+                cause(20_000, 30_000, PauseCause::ByUser),
+            ]
+        );
+        // A pause still open at the end of the day ends with the day.
+        assert_eq!(
+            pauses(&events[4..5], 0, 25_000, Some(40_000))[0].end_ms,
+            25_000
+        );
     }
 
     #[test]

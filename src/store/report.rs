@@ -110,6 +110,21 @@ pub fn render_day_report(summary: &DaySummary, hours: &[HourRow]) -> String {
             ),
         );
     }
+    if !summary.pauses.is_empty() {
+        let spans: Vec<String> = summary
+            .pauses
+            .iter()
+            .map(|pause| {
+                format!(
+                    "{}-{} {}",
+                    hh_mm(pause.start_ms),
+                    hh_mm(pause.end_ms),
+                    pause.cause.words()
+                )
+            })
+            .collect();
+        line(&mut out, "Pauses", spans.join("; "));
+    }
     line(
         &mut out,
         "Upright",
@@ -258,6 +273,7 @@ mod tests {
             worst_hour: None,
             mean_forward_head_dev_deg: Some(5.5),
             mean_rounded_shoulder_dev_deg: None,
+            pauses: Vec::new(),
         };
         let text = render_day_report(&summary, &[]);
         assert!(

@@ -387,6 +387,54 @@ impl StoredEvent {
     }
 }
 
+/// Why monitoring was paused, as the history keeps it (stable snake_case codes: the
+/// `reason` of a state change to `paused`, or a forward clock jump).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PauseCause {
+    /// The user paused.
+    ByUser,
+    /// The screen was locked.
+    ScreenLocked,
+    /// The computer slept (announced by logind, or seen as a forward clock jump).
+    Asleep,
+    /// Another app had the camera.
+    CameraInUse,
+}
+
+impl PauseCause {
+    /// The cause of a state change to `paused` with this `reason` (`None`: not a pause).
+    pub fn from_state_reason(reason: &str) -> Option<PauseCause> {
+        Some(match reason {
+            "paused" => PauseCause::ByUser,
+            "screen_locked" => PauseCause::ScreenLocked,
+            "asleep" => PauseCause::Asleep,
+            "camera_in_use" => PauseCause::CameraInUse,
+            _ => return None,
+        })
+    }
+
+    /// In words, for the report and the day view.
+    pub fn words(self) -> &'static str {
+        match self {
+            PauseCause::ByUser => "paused by you",
+            PauseCause::ScreenLocked => "screen locked",
+            PauseCause::Asleep => "asleep",
+            PauseCause::CameraInUse => "camera in use by another app",
+        }
+    }
+}
+
+/// A stretch of the day without monitoring, and why.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct PauseSpan {
+    /// Start, UTC unix ms.
+    pub start_ms: i64,
+    /// End (exclusive), UTC unix ms.
+    pub end_ms: i64,
+    pub cause: PauseCause,
+}
+
 /// One run of the recorder: from start until it stopped (or, after a crash, its last commit).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Session {
