@@ -71,7 +71,7 @@ fn a_day_with_lunch_a_call_and_a_night_asleep_lands_minute_by_minute() {
             rng: Rng::new(8),
         }),
         SessionSettings {
-            base_fps: 2.0,
+            base_fps: 1.0,
             skip_unchanged: false,
             keep_preview: false,
             thresholds: Thresholds::default(),

@@ -37,6 +37,12 @@ pub const MAX_PENDING_SAMPLES: usize = 7_200;
 /// Events kept in memory while writes fail; older ones are dropped and counted.
 pub const MAX_PENDING_EVENTS: usize = 10_000;
 
+/// A sample holds for the seconds after it until the next one, for at most this many
+/// seconds: the pipeline analyses as slowly as one frame in 5 s while posture is steady, and
+/// every recorded second must be in the history, not only the analysed ones. A longer gap
+/// (the app stopped, a suspend, a clock jump) stays a gap.
+pub const SAMPLE_HOLD_S: i64 = 5;
+
 /// Rollup and retention run at startup and then when this long has passed.
 pub const MAINTENANCE_INTERVAL_MS: i64 = MS_PER_DAY;
 
@@ -337,6 +343,8 @@ struct Writer {
     session: Option<i64>,
     samples: Vec<Sample>,
     events: Vec<StoredEvent>,
+    /// The last sample received, held over the seconds until the next.
+    last_sample: Option<Sample>,
     /// While writes fail: do not try again before this.
     retry_at: Option<Instant>,
     last_maintenance_ms: Option<i64>,
@@ -351,6 +359,7 @@ impl Writer {
             session: None,
             samples: Vec::new(),
             events: Vec::new(),
+            last_sample: None,
             retry_at: None,
             last_maintenance_ms: None,
         }
@@ -367,7 +376,7 @@ impl Writer {
         loop {
             let timeout = next_commit.saturating_duration_since(Instant::now());
             match rx.recv_timeout(timeout) {
-                Ok(Msg::Sample(s)) => self.samples.push(s),
+                Ok(Msg::Sample(s)) => self.push_sample(s),
                 Ok(Msg::Event(e)) => self.events.push(e),
                 Ok(Msg::Split { end_ms, start_ms }) => self.split(end_ms, start_ms),
                 Ok(Msg::Flush(ack)) => {
@@ -387,7 +396,7 @@ impl Writer {
         // Drain what is still queued behind the stop.
         while let Ok(msg) = rx.try_recv() {
             match msg {
-                Msg::Sample(s) => self.samples.push(s),
+                Msg::Sample(s) => self.push_sample(s),
                 Msg::Event(e) => self.events.push(e),
                 Msg::Split { end_ms, start_ms } => self.split(end_ms, start_ms),
                 Msg::Flush(ack) => {
@@ -428,9 +437,29 @@ impl Writer {
         }
     }
 
+    /// Queues a sample, after copies of the previous one for the whole seconds between them
+    /// when they are at most [`SAMPLE_HOLD_S`] apart.
+    fn push_sample(&mut self, sample: Sample) {
+        let second = sample.time_ms.div_euclid(MS_PER_S);
+        if let Some(previous) = self.last_sample {
+            let previous_second = previous.time_ms.div_euclid(MS_PER_S);
+            if (2..=SAMPLE_HOLD_S).contains(&(second - previous_second)) {
+                for held in previous_second + 1..second {
+                    self.samples.push(Sample {
+                        time_ms: held * MS_PER_S,
+                        ..previous
+                    });
+                }
+            }
+        }
+        self.last_sample = Some(sample);
+        self.samples.push(sample);
+    }
+
     /// Ends the running session at `end_ms` and begins the next at `start_ms`, after
     /// committing what came before.
     fn split(&mut self, end_ms: i64, start_ms: i64) {
+        self.last_sample = None;
         self.retry_at = None;
         self.commit();
         if let Some(id) = self.session.take()
@@ -671,6 +700,46 @@ mod tests {
         assert_eq!(writer.samples.len(), MAX_PENDING_SAMPLES);
         assert_eq!(writer.samples[0].time_ms, 5_000);
         assert_eq!(handle.health().dropped_samples, 5);
+    }
+
+    #[test]
+    fn a_sample_holds_over_a_few_missing_seconds_but_not_over_a_gap() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("h.sqlite3");
+        let store = Store::open(&path, &crate::store::db::StoreOptions::default())
+            .unwrap()
+            .store;
+        let (handle, _rx) = detached_handle(1);
+        let mut writer = Writer::new(store, RecorderConfig::default(), Arc::clone(&handle.shared));
+        for (ms, state) in [
+            (10_200, State::Upright),
+            (12_700, State::Upright),   // 2 s later: 11 s filled
+            (17_100, State::Slouching), // 5 s later: 13-16 s filled as upright
+            (23_000, State::Slouching), // 6 s later: a gap
+            (22_000, State::Upright),   // back in time: nothing filled
+        ] {
+            writer.push_sample(Sample::state_only(ms, state));
+        }
+        let got: Vec<(i64, State)> = writer
+            .samples
+            .iter()
+            .map(|s| (s.time_ms, s.state))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (10_200, State::Upright),
+                (11_000, State::Upright),
+                (12_700, State::Upright),
+                (13_000, State::Upright),
+                (14_000, State::Upright),
+                (15_000, State::Upright),
+                (16_000, State::Upright),
+                (17_100, State::Slouching),
+                (23_000, State::Slouching),
+                (22_000, State::Upright),
+            ]
+        );
     }
 
     #[test]
