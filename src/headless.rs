@@ -209,6 +209,10 @@ pub fn run(settings: &MonitorSettings, locator: &ModelLocator) -> anyhow::Result
         });
     }
     let follows_desktop = matches!(input, LiveInput::Camera(_));
+    let camera_node = match &input {
+        LiveInput::Camera(camera) => camera.selector.device_node(),
+        _ => None,
+    };
     let (sender, receiver) = mpsc::channel();
     let handle = spawn(input, session, move |message| {
         if let (Some(recording), PipelineMessage::Step { output, .. }) = (&recording, &message) {
@@ -229,6 +233,20 @@ pub fn run(settings: &MonitorSettings, locator: &ModelLocator) -> anyhow::Result
             }),
         );
     }
+    // A call may take the camera; monitoring waits for it (kept until the command ends).
+    let _camera_use = camera_node.and_then(|node| {
+        let commands = std::sync::Mutex::new(handle.command_sender());
+        crate::camera::sharing::watch_camera_use(&node, move |camera_use| {
+            if let Ok(commands) = commands.lock() {
+                let command = crate::pipeline::command_for_camera_use(&camera_use);
+                let _ = commands.send(PipelineCommand::Session(command));
+            }
+        })
+        .map_err(|error| {
+            eprintln!("plumbline: other apps' use of the camera is not followed: {error}")
+        })
+        .ok()
+    });
     let mut stdout = std::io::stdout().lock();
     let mut outcome = Ok(ExitCode::SUCCESS);
     for message in receiver {

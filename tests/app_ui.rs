@@ -563,6 +563,28 @@ fn the_snooze_menu_in_the_top_bar_sends_the_chosen_length() {
 }
 
 #[test]
+fn on_a_call_turns_the_camera_off_for_an_hour_and_the_reason_is_shown_when_held() {
+    let folder = tempfile::tempdir().unwrap();
+    let fake = FakeBackend::default();
+    fake.push(live(1.0, status(MonitorState::Upright), None));
+    let mut harness = app(folder.path(), &fake);
+    harness.run();
+    harness.get_by_label("Snooze").click();
+    harness.run();
+    harness
+        .get_by_label("On a call: camera off for 1 hour")
+        .click();
+    harness.run();
+    assert_eq!(fake.commands(), vec![Command::Snooze { minutes: 60 }]);
+    // Held by the system (another app has the camera): paused, and why.
+    let mut held = status(MonitorState::Paused);
+    held.held_by = Some(plumbline::monitor::HoldReason::CameraInUse);
+    fake.push(live(2.0, held, None));
+    harness.run();
+    assert!(shows(&harness, "Another app is using the camera"));
+}
+
+#[test]
 fn a_history_problem_is_shown_while_monitoring_goes_on() {
     let folder = tempfile::tempdir().unwrap();
     let fake = FakeBackend::default();

@@ -4,6 +4,8 @@
 //! releases the camera and pauses with the reason; unlocking or waking reopens it.
 
 mod support;
+#[path = "support/watched_camera.rs"]
+mod watched_camera;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -11,8 +13,6 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
-use image::RgbImage;
-use plumbline::camera::{CameraDevice, CameraFault};
 use plumbline::desktop::{BusAddresses, watch_session};
 use plumbline::geometry::{CameraIntrinsics, calibrate_needing};
 use plumbline::headless::build_session;
@@ -22,6 +22,7 @@ use plumbline::pipeline::{LiveInput, PipelineCommand, PipelineMessage, command_f
 use plumbline::pose::{BlazePose, FrameMode, LandmarkModel, PoseEstimator};
 use plumbline::settings::Settings;
 use support::{fixture, models_dir};
+use watched_camera::WatchedCamera;
 use zbus::blocking::Connection;
 use zbus::zvariant::{OwnedObjectPath, Value};
 
@@ -73,35 +74,6 @@ impl StandInLogind {
     #[zbus(name = "GetSessionByPID")]
     fn get_session_by_pid(&self, _pid: u32) -> OwnedObjectPath {
         OwnedObjectPath::try_from(SESSION_PATH).expect("a path")
-    }
-}
-
-/// A camera that shows an upright person and records whether it is open.
-struct WatchedCamera {
-    portrait: RgbImage,
-    open: Arc<AtomicBool>,
-    opens: Arc<AtomicUsize>,
-}
-
-impl CameraDevice for WatchedCamera {
-    fn open(&mut self) -> Result<(), CameraFault> {
-        self.open.store(true, Ordering::SeqCst);
-        self.opens.fetch_add(1, Ordering::SeqCst);
-        Ok(())
-    }
-
-    fn grab(&mut self) -> Result<RgbImage, CameraFault> {
-        assert!(self.open.load(Ordering::SeqCst), "grab on a closed camera");
-        std::thread::sleep(Duration::from_millis(33));
-        Ok(self.portrait.clone())
-    }
-
-    fn close(&mut self) {
-        self.open.store(false, Ordering::SeqCst);
-    }
-
-    fn describe(&self) -> String {
-        "watched camera".to_string()
     }
 }
 
@@ -174,6 +146,8 @@ fn locking_and_sleeping_release_the_camera_and_unlocking_and_waking_bring_it_bac
         portrait,
         open: Arc::clone(&open),
         opens: Arc::clone(&opens),
+        node: None,
+        held: None,
     };
     let (sender, receiver) = mpsc::channel();
     let handle = spawn(

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError, mpsc};
 
 use super::backend::{Backend, CalibrationUpdate, Command, LiveUpdate, Update};
+use crate::camera::sharing::{CameraUse, CameraUseWatch, watch_camera_use};
 use crate::camera::{CameraSelector, CameraSettings};
 use crate::desktop::{BusAddresses, watch_session};
 use crate::geometry::Baseline;
@@ -13,7 +14,7 @@ use crate::headless::{build_session, open_recorder};
 use crate::models::ModelLocator;
 use crate::pipeline::{
     CalibrationProgress, LiveInput, PipelineCommand, PipelineHandle, PipelineMessage,
-    SessionCommand, Speed, StepOutput, command_for, spawn,
+    SessionCommand, Speed, StepOutput, command_for, command_for_camera_use, spawn,
 };
 use crate::pose::FrameMode;
 use crate::settings::Settings;
@@ -53,6 +54,7 @@ pub fn spawn_backend(
         sender,
         updates,
         pipeline: None,
+        camera_use: None,
         recorder: None,
         history_problem: None,
     };
@@ -72,6 +74,8 @@ struct LiveBackend {
     sender: mpsc::Sender<Update>,
     updates: mpsc::Receiver<Update>,
     pipeline: Option<PipelineHandle>,
+    /// Follows other apps' use of the camera (while monitoring a camera chosen by index).
+    camera_use: Option<CameraUseWatch>,
     recorder: Option<Recorder>,
     /// Why no history is kept this time, when the database could not be opened.
     history_problem: Option<String>,
@@ -142,6 +146,7 @@ impl LiveBackend {
     }
 
     fn start(&mut self) {
+        self.camera_use = None;
         self.pipeline = None;
         if let Err(reason) = self.open_history() {
             self.fatal(reason);
@@ -198,9 +203,35 @@ impl LiveBackend {
                     .desktop_inbox
                     .lock()
                     .unwrap_or_else(PoisonError::into_inner) = Some(handle.command_sender());
+                self.camera_use = self.watch_camera_use(&handle);
                 self.pipeline = Some(handle);
             }
             Err(error) => self.fatal(format!("monitoring could not start its threads: {error}")),
+        }
+    }
+
+    /// Lets a video call have the camera: while another app holds it, monitoring is held
+    /// and the camera released.
+    fn watch_camera_use(&self, pipeline: &PipelineHandle) -> Option<CameraUseWatch> {
+        if self.source.is_some() {
+            return None;
+        }
+        let node = CameraSelector::parse(&self.settings.camera).device_node()?;
+        let commands = Mutex::new(pipeline.command_sender());
+        let context = self.context.clone();
+        let watch = watch_camera_use(&node, move |camera_use: CameraUse| {
+            if let Ok(commands) = commands.lock() {
+                let command = command_for_camera_use(&camera_use);
+                let _ = commands.send(PipelineCommand::Session(command));
+            }
+            context.request_repaint();
+        });
+        match watch {
+            Ok(watch) => Some(watch),
+            Err(error) => {
+                eprintln!("plumbline: other apps' use of the camera is not followed: {error}");
+                None
+            }
         }
     }
 
@@ -245,6 +276,7 @@ impl Backend for LiveBackend {
                 self.start();
             }
             Command::Shutdown => {
+                self.camera_use = None;
                 self.pipeline = None;
                 if let Some(recorder) = self.recorder.take() {
                     recorder.shutdown();

@@ -17,6 +17,9 @@ use super::history::{self, HistoryAction, HistoryPanel, HistorySource, StoreHist
 use super::live_view;
 use super::notify::Notifier;
 use super::prompt_card::{CardAction, PromptCard, SNOOZE_MINUTES};
+
+/// "On a call": the camera is off and nothing prompts for this long.
+const ON_A_CALL_MINUTES: u32 = 60;
 use super::settings_form::{FormAction, SettingsForm};
 use super::theme;
 use crate::coach::{CoachMessage, Library, format_duration};
@@ -421,6 +424,14 @@ impl PlumblineApp {
                                 actions.push(Action::Send(Command::Snooze { minutes }));
                                 ui.close();
                             }
+                        }
+                        ui.separator();
+                        // A snooze turns the camera off, so the call can have it.
+                        if ui.button("On a call: camera off for 1 hour").clicked() {
+                            actions.push(Action::Send(Command::Snooze {
+                                minutes: ON_A_CALL_MINUTES,
+                            }));
+                            ui.close();
                         }
                     });
                     let held = matches!(

@@ -6,6 +6,7 @@
 //! fake that fails, goes busy, freezes and comes back. Time is passed in, never read.
 
 mod device;
+pub mod sharing;
 
 pub use device::{DeviceInfo, NokhwaCamera, list_devices};
 
@@ -26,6 +27,17 @@ impl CameraSelector {
         match text.trim().parse::<u32>() {
             Ok(index) => CameraSelector::Index(index),
             Err(_) => CameraSelector::Name(text.trim().to_string()),
+        }
+    }
+}
+
+impl CameraSelector {
+    /// The V4L2 device node of a camera chosen by index (`/dev/videoN`, as the capture
+    /// backend opens it); `None` for a camera chosen by name.
+    pub fn device_node(&self) -> Option<std::path::PathBuf> {
+        match self {
+            CameraSelector::Index(index) => Some(format!("/dev/video{index}").into()),
+            CameraSelector::Name(_) => None,
         }
     }
 }

@@ -29,3 +29,14 @@ pub fn command_for(signal: SessionSignal) -> SessionCommand {
         SessionSignal::Awake => SessionCommand::Release(HoldReason::Asleep),
     }
 }
+
+/// What the camera's use by other apps asks of a session: hold monitoring while another app
+/// (a call) has the camera, and go on when it lets go.
+pub fn command_for_camera_use(camera_use: &crate::camera::sharing::CameraUse) -> SessionCommand {
+    match camera_use {
+        crate::camera::sharing::CameraUse::TakenBy(_) => {
+            SessionCommand::Hold(HoldReason::CameraInUse)
+        }
+        crate::camera::sharing::CameraUse::Free => SessionCommand::Release(HoldReason::CameraInUse),
+    }
+}
