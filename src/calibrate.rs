@@ -96,6 +96,13 @@ pub fn summarize(baseline: &Baseline) -> Vec<(String, String)> {
             degrees(metrics.shoulder_roll_deg),
         ),
     ]
+    .into_iter()
+    .chain(
+        crate::coach::setup::advice_for_baseline(baseline)
+            .into_iter()
+            .map(|advice| ("To change".to_string(), advice.line())),
+    )
+    .collect()
 }
 
 /// The `calibrate` command.

@@ -268,6 +268,13 @@ fn report(args: &ReportArgs) -> anyhow::Result<ExitCode> {
     };
     let (summary, hours) = history.query().day_report(date, Zone::Local)?;
     print!("{}", store::render_day_report(&summary, &hours));
+    let advice = summary.longest_sitting.and_then(|stretch| {
+        crate::coach::setup::advice_for_sitting(stretch.len_ms() / crate::clock::MS_PER_MIN)
+    });
+    if let Some(advice) = advice {
+        println!();
+        println!("What to change: {}", advice.line());
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -252,6 +252,15 @@ fn a_day_with_lunch_a_call_and_a_night_asleep_lands_minute_by_minute() {
         (8 * MS_PER_HOUR - 3 * MS_PER_S..=8 * MS_PER_HOUR).contains(&upright1),
         "{upright1}"
     );
+    // The morning was the longest stretch at the desk: the lunch break ended it.
+    let sitting = summary1.longest_sitting.expect("a stretch at the desk");
+    assert_eq!(
+        (
+            ZONE.local_time(sitting.start_ms).hh_mm(),
+            ZONE.local_time(sitting.end_ms).hh_mm()
+        ),
+        ("08:00".to_string(), "12:00".to_string())
+    );
     // The locked lunch and the hour-long call are breaks from the desk; the night is the
     // next day's first.
     assert_eq!(summary1.breaks, 2, "{summary1:?}");

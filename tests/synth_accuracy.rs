@@ -187,6 +187,48 @@ fn calibration_infers_where_the_camera_is() {
 }
 
 #[test]
+fn setup_advice_follows_the_rendered_setup() {
+    // The rendered camera's angle below the eyes and its distance decide what the calibration
+    // advises; cases within 5° or 5 cm of the limits are not judged.
+    use plumbline::coach::setup::{CAMERA_LOW_DEG, TOO_CLOSE_M, advice_for_baseline};
+    let mut judged = 0;
+    for (run, stats) in runs() {
+        if stats.camera != "webcam" {
+            continue;
+        }
+        let setup = run.setup.as_ref().expect("set-up");
+        let true_angle = (setup.eyes_above_camera_m / setup.camera_to_eyes_m)
+            .asin()
+            .to_degrees();
+        let advice: Vec<String> = advice_for_baseline(&run.baseline)
+            .iter()
+            .map(|a| a.line())
+            .collect();
+        eprintln!("{}: {advice:#?}", run.subject);
+        let says_low = advice.iter().any(|a| a.contains("below your eyes"));
+        if true_angle > CAMERA_LOW_DEG + 5.0 {
+            assert!(
+                says_low,
+                "{}: {true_angle:.0}° low, {advice:?}",
+                run.subject
+            );
+            judged += 1;
+        } else if true_angle < CAMERA_LOW_DEG - 5.0 {
+            assert!(!says_low, "{}: {true_angle:.0}°, {advice:?}", run.subject);
+            judged += 1;
+        }
+        let says_close = advice.iter().any(|a| a.contains("cm from the camera"));
+        let close = TOO_CLOSE_M;
+        if setup.camera_to_eyes_m < close - 0.05 {
+            assert!(says_close, "{}: {advice:?}", run.subject);
+        } else if setup.camera_to_eyes_m > close + 0.05 {
+            assert!(!says_close, "{}: {advice:?}", run.subject);
+        }
+    }
+    assert!(judged >= 4, "only {judged} subjects judged");
+}
+
+#[test]
 fn forward_head_rises_with_the_true_change() {
     // Beyond ρ: the 25° frame reads more than the 10° frame for every subject.
     for (run, stats) in runs() {

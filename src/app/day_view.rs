@@ -14,6 +14,7 @@ use super::history::{
 };
 use super::theme;
 use crate::coach::format_duration;
+use crate::coach::setup;
 use crate::monitor::Thresholds;
 use crate::store::calendar::{MS_PER_HOUR, MS_PER_MIN};
 use crate::store::{Band, Date, DayBar, DayView, EventKind, State, StoredEvent, Zone};
@@ -323,6 +324,36 @@ fn summary(ui: &mut Ui, view: &DayView, zone: Zone) {
                 ui.end_row();
             }
         });
+    // Why monitoring stopped, and what to change: below the numbers, never as a prompt.
+    if !s.pauses.is_empty() {
+        let pauses: Vec<String> = s
+            .pauses
+            .iter()
+            .map(|pause| {
+                format!(
+                    "{}–{} {}",
+                    hh_mm(zone, pause.start_ms),
+                    hh_mm(zone, pause.end_ms),
+                    pause.cause.words()
+                )
+            })
+            .collect();
+        ui.label(RichText::new(format!("Pauses: {}", pauses.join("; "))).weak());
+    }
+    if let Some(stretch) = s.longest_sitting {
+        ui.label(
+            RichText::new(format!(
+                "Longest sitting: {} ({}–{}) without a break",
+                minutes(stretch.len_ms()),
+                hh_mm(zone, stretch.start_ms),
+                hh_mm(zone, stretch.end_ms)
+            ))
+            .weak(),
+        );
+        if let Some(advice) = setup::advice_for_sitting(stretch.len_ms() / MS_PER_MIN) {
+            ui.label(format!("What to change: {}", advice.line()));
+        }
+    }
 }
 
 fn degrees(value: Option<f32>) -> String {

@@ -4,6 +4,7 @@
 //! this module only chooses and fills it in.
 
 pub mod library;
+pub mod setup;
 
 use std::collections::BTreeMap;
 

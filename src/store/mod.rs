@@ -39,7 +39,7 @@ pub use export::{ExportCounts, ExportFormat, export_range};
 pub use lock::InstanceLock;
 pub use query::{
     BandSpan, DayBar, DaySummary, DayView, DeviationPoint, HourRow, MinuteRow, Piece, Query,
-    StateSpan, WorstHour,
+    StateSpan, Stretch, WorstHour,
 };
 pub use recorder::{HealthStatus, Recorder, RecorderConfig, RecorderHandle, StoreHealth};
 pub use report::render_day_report;

@@ -110,6 +110,78 @@ pub struct DaySummary {
     pub mean_rounded_shoulder_dev_deg: Option<f32>,
     /// The pauses of the day with their causes, in time order.
     pub pauses: Vec<PauseSpan>,
+    /// The longest stretch at the desk without a break, if any.
+    pub longest_sitting: Option<Stretch>,
+}
+
+/// A stretch of time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Stretch {
+    /// Start, UTC unix ms.
+    pub start_ms: i64,
+    /// End (exclusive), UTC unix ms.
+    pub end_ms: i64,
+}
+
+impl Stretch {
+    /// Its length, ms.
+    pub fn len_ms(&self) -> i64 {
+        self.end_ms - self.start_ms
+    }
+}
+
+/// Away shorter than this does not end a stretch at the desk (a moment out of view); a
+/// counted break, a pause or a gap in the record of any length does.
+const SITTING_AWAY_TOLERANCE_MS: i64 = 3 * MS_PER_MIN;
+/// Spans this close count as one stretch (a missing second or two).
+const SITTING_JOIN_MS: i64 = 2 * MS_PER_S;
+
+/// The longest stretch of presence (upright, drifting, slouching, and short absences)
+/// without a break event inside it.
+pub fn longest_sitting(spans: &[StateSpan], events: &[StoredEvent]) -> Option<Stretch> {
+    let breaks: Vec<i64> = events
+        .iter()
+        .filter(|e| e.kind == EventKind::Break)
+        .map(|e| e.time_ms)
+        .collect();
+    let present =
+        |state: State| matches!(state, State::Upright | State::Drifting | State::Slouching);
+    let mut best: Option<Stretch> = None;
+    let mut current: Option<Stretch> = None;
+    let mut close = |current: &mut Option<Stretch>| {
+        if let Some(stretch) = current.take()
+            && best.is_none_or(|b| stretch.len_ms() > b.len_ms())
+        {
+            best = Some(stretch);
+        }
+    };
+    for span in spans {
+        let joins = present(span.state)
+            || (span.state == State::Away && span.len_ms() < SITTING_AWAY_TOLERANCE_MS);
+        let continues = current.is_some_and(|c| {
+            span.start_ms - c.end_ms <= SITTING_JOIN_MS
+                && !breaks
+                    .iter()
+                    .any(|&b| (c.start_ms..=span.start_ms).contains(&b))
+        });
+        if !joins {
+            close(&mut current);
+            continue;
+        }
+        if !continues {
+            close(&mut current);
+        }
+        if !present(span.state) && current.is_none() {
+            continue;
+        }
+        let stretch = current.get_or_insert(Stretch {
+            start_ms: span.start_ms,
+            end_ms: span.end_ms,
+        });
+        stretch.end_ms = span.end_ms;
+    }
+    close(&mut current);
+    best
 }
 
 impl DaySummary {
@@ -773,6 +845,7 @@ fn summarise(
         worst_hour,
         mean_forward_head_dev_deg: fh,
         mean_rounded_shoulder_dev_deg: rs,
+        longest_sitting: longest_sitting(spans, events),
         pauses: pauses(
             events,
             start_ms,
@@ -857,6 +930,34 @@ mod tests {
             rounded_shoulder_dev_deg: None,
             confidence: 1.0,
         })
+    }
+
+    #[test]
+    fn the_longest_sitting_ends_at_breaks_pauses_and_long_absences() {
+        let span = |start_s: i64, end_s: i64, state| StateSpan {
+            start_ms: start_s * MS_PER_S,
+            end_ms: end_s * MS_PER_S,
+            state,
+        };
+        let stretch = |start_s: i64, end_s: i64| Stretch {
+            start_ms: start_s * MS_PER_S,
+            end_ms: end_s * MS_PER_S,
+        };
+        let spans = [
+            span(0, 1_000, State::Upright),
+            span(1_000, 1_060, State::Away), // a minute out of view: still sitting
+            span(1_060, 4_000, State::Slouching),
+            span(4_000, 4_400, State::Away), // 400 s away: the stretch ends
+            span(4_400, 5_000, State::Upright),
+            span(5_000, 9_000, State::Paused),
+            span(9_000, 12_000, State::Upright),
+            span(12_000, 14_000, State::Drifting),
+        ];
+        assert_eq!(longest_sitting(&spans, &[]), Some(stretch(9_000, 14_000)));
+        // A break counted at 11 000 s splits the last one: the first is the longest now.
+        let breaks = [StoredEvent::new(11_000 * MS_PER_S, EventKind::Break)];
+        assert_eq!(longest_sitting(&spans, &breaks), Some(stretch(0, 4_000)));
+        assert_eq!(longest_sitting(&[], &[]), None);
     }
 
     #[test]

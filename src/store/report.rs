@@ -110,6 +110,18 @@ pub fn render_day_report(summary: &DaySummary, hours: &[HourRow]) -> String {
             ),
         );
     }
+    if let Some(stretch) = summary.longest_sitting {
+        line(
+            &mut out,
+            "Longest sitting",
+            format!(
+                "{}, {}-{} without a break",
+                format_duration_ms(stretch.len_ms()),
+                hh_mm(stretch.start_ms),
+                hh_mm(stretch.end_ms)
+            ),
+        );
+    }
     if !summary.pauses.is_empty() {
         let spans: Vec<String> = summary
             .pauses
@@ -274,6 +286,7 @@ mod tests {
             mean_forward_head_dev_deg: Some(5.5),
             mean_rounded_shoulder_dev_deg: None,
             pauses: Vec::new(),
+            longest_sitting: None,
         };
         let text = render_day_report(&summary, &[]);
         assert!(
