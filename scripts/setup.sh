@@ -37,7 +37,7 @@ packages=(
 if (( want_test )); then
     # Tests: a virtual display for the GUI tests, screenshots and clicks, and the ffmpeg CLI
     # for the decoder tests' independent reference.
-    packages+=(xvfb xauth imagemagick xdotool ffmpeg mesa-vulkan-drivers libvulkan1 dbus-daemon)
+    packages+=(xvfb xauth imagemagick xdotool ffmpeg mesa-vulkan-drivers libvulkan1 dbus-daemon faketime)
 fi
 
 missing=()

@@ -18,7 +18,7 @@ use crate::models::ModelLocator;
 use crate::monitor::{Event, Monitor};
 use crate::pipeline::{
     LiveInput, PipelineCommand, PipelineMessage, Session, SessionSettings, Speed, StepOutput,
-    command_for, spawn,
+    command_for, spawn_with_clock,
 };
 use crate::pose::{BlazePose, FrameMode, LandmarkModel};
 use crate::settings::Settings;
@@ -214,7 +214,12 @@ pub fn run(settings: &MonitorSettings, locator: &ModelLocator) -> anyhow::Result
         _ => None,
     };
     let (sender, receiver) = mpsc::channel();
-    let handle = spawn(input, session, move |message| {
+    // With `--start` the recording's times are its own; otherwise the wall clock's.
+    let wall = settings.start_unix_s.is_none().then(|| {
+        std::sync::Arc::new(crate::clock::SystemClock)
+            as std::sync::Arc<dyn crate::clock::WallClock>
+    });
+    let handle = spawn_with_clock(input, session, wall, move |message| {
         if let (Some(recording), PipelineMessage::Step { output, .. }) = (&recording, &message) {
             record_step(recording, output);
         }

@@ -127,7 +127,7 @@ fn run(clock: &Arc<ShiftedClock>, seconds: f64, shifts: &[(f64, i64)]) -> Record
     let handle = spawn_with_clock(
         LiveInput::Device(Box::new(camera)),
         session,
-        wall,
+        Some(wall),
         move |message| {
             if let PipelineMessage::Step { output, .. } = &message {
                 record_step(&recording, output);

@@ -156,16 +156,17 @@ pub fn spawn(
     session: Session,
     sink: impl FnMut(PipelineMessage) + Send + 'static,
 ) -> std::io::Result<PipelineHandle> {
-    spawn_with_clock(input, session, Arc::new(SystemClock), sink)
+    spawn_with_clock(input, session, Some(Arc::new(SystemClock)), sink)
 }
 
-/// Starts the pipeline. On a camera, `wall` stamps the session's times in UTC and is followed
-/// across suspends and clock changes (files keep the session's own anchor: their times are
-/// the recording's).
+/// Starts the pipeline. On a camera, and on a file played in real time, `wall` stamps the
+/// session's times in UTC and is followed across suspends and clock changes. Without it, or
+/// on a file played as fast as possible, the session keeps its own anchor (a recording's
+/// times are its own, e.g. from `monitor --start`).
 pub fn spawn_with_clock(
     input: LiveInput,
     mut session: Session,
-    wall: Arc<dyn WallClock>,
+    wall: Option<Arc<dyn WallClock>>,
     mut sink: impl FnMut(PipelineMessage) + Send + 'static,
 ) -> std::io::Result<PipelineHandle> {
     let shared = Arc::new(Shared {
@@ -177,7 +178,17 @@ pub fn spawn_with_clock(
     });
     let start = Instant::now();
     let live = matches!(input, LiveInput::Camera(_) | LiveInput::Device(_));
-    let watch = live.then(|| {
+    let realtime = matches!(
+        input,
+        LiveInput::File {
+            speed: Speed::Realtime,
+            ..
+        } | LiveInput::Source {
+            speed: Speed::Realtime,
+            ..
+        }
+    );
+    let watch = wall.filter(|_| live || realtime).map(|wall| {
         let anchor = ClockAnchor {
             monitor_s: 0.0,
             unix_ms: wall.unix_ms(),
@@ -225,6 +236,7 @@ pub fn spawn_with_clock(
                 &command_receiver,
                 &mut sink,
                 start,
+                live,
                 watch,
             )
         })?;
@@ -371,9 +383,9 @@ fn analyse(
     commands: &mpsc::Receiver<PipelineCommand>,
     sink: &mut impl FnMut(PipelineMessage),
     start: Instant,
+    live: bool,
     mut watch: Option<(ClockWatch, Arc<dyn WallClock>)>,
 ) {
-    let live = watch.is_some();
     let mut meters = MeterWindow::new();
     let mut camera_failing: Option<CameraFault> = None;
     let mut last_time = 0.0f64;
