@@ -276,3 +276,40 @@ fn a_damaged_history_file_shows_the_stores_message() {
     // Read-only: the file is left where it was.
     assert!(db.exists());
 }
+
+#[test]
+fn an_open_view_of_today_keeps_up_with_the_day() {
+    use plumbline::app::history::{HistoryPanel, TODAY_REFRESH_S};
+    let folder = tempfile::tempdir().unwrap();
+    let db = folder.path().join("history.sqlite3");
+    write_history(&db);
+    let mut source = StoreHistory::at(&db, ZONE).with_today(today());
+    let mut panel = HistoryPanel::open(&mut source);
+    let upright = |panel: &HistoryPanel| match &panel.day {
+        Some(Ok(view)) => view.summary.durations.get(State::Upright),
+        other => panic!("{:?}", other.as_ref().map(|_| ())),
+    };
+    let before = upright(&panel);
+    // Ten more minutes are recorded while the view is open.
+    let mut store = Store::open(&db, &StoreOptions::default()).unwrap().store;
+    store
+        .write(
+            &run_of(at(today(), 10, 0), at(today(), 10, 10), State::Upright, 1.0),
+            &[],
+            None,
+        )
+        .unwrap();
+    assert!(
+        !panel.refresh_if_due(&mut source, 100.0),
+        "the first call only starts the clock"
+    );
+    assert!(!panel.refresh_if_due(&mut source, 100.0 + TODAY_REFRESH_S - 1.0));
+    assert_eq!(upright(&panel), before);
+    assert!(panel.refresh_if_due(&mut source, 100.0 + TODAY_REFRESH_S));
+    assert_eq!(upright(&panel), before + 10 * MS_PER_MIN);
+    // Another day shown: not reloaded.
+    panel.date = today().add_days(-2);
+    panel.day = None;
+    assert!(!panel.refresh_if_due(&mut source, 1_000.0));
+    assert!(panel.day.is_none());
+}

@@ -177,7 +177,12 @@ pub struct HistoryPanel {
     pub overview: Option<Result<Vec<DayBar>, HistoryProblem>>,
     /// The last export: running, or where the file went / why it failed.
     pub export: Option<ExportStatus>,
+    /// When today's day view was last read (the UI's clock, seconds).
+    pub refreshed_at_s: Option<f64>,
 }
+
+/// While today's day view is open it is read again this often, so it keeps up with the day.
+pub const TODAY_REFRESH_S: f64 = 30.0;
 
 /// An export in progress or finished.
 pub enum ExportStatus {
@@ -215,6 +220,7 @@ impl HistoryPanel {
             day: None,
             overview: None,
             export: None,
+            refreshed_at_s: None,
         };
         panel.load(source);
         panel
@@ -283,6 +289,34 @@ impl HistoryPanel {
                 self.overview = Some(source.overview(self.date, days));
             }
         }
+    }
+
+    /// Keeps an open view of today current: reads it again every [`TODAY_REFRESH_S`], and
+    /// after midnight moves "today" on (a view that showed today shows the new today). Cheap
+    /// when nothing is due; call every frame with the UI's clock. True when it reloaded.
+    pub fn refresh_if_due(&mut self, source: &mut dyn HistorySource, now_s: f64) -> bool {
+        let today = source.today();
+        let mut due = false;
+        if today != self.today {
+            if self.date == self.today {
+                self.date = today;
+            }
+            self.today = today;
+            due = true;
+        }
+        let last = *self.refreshed_at_s.get_or_insert(now_s);
+        due |= self.mode == HistoryMode::Day
+            && self.date == self.today
+            && now_s - last >= TODAY_REFRESH_S;
+        if !due {
+            return false;
+        }
+        self.refreshed_at_s = Some(now_s);
+        match self.mode {
+            HistoryMode::Day => self.day = Some(source.day(self.date)),
+            HistoryMode::Overview(days) => self.overview = Some(source.overview(self.date, days)),
+        }
+        true
     }
 
     /// Takes the export's result when it is done. Cheap; call every frame.

@@ -217,6 +217,8 @@ impl PlumblineApp {
         }
         if let Some(panel) = &mut self.view.history {
             panel.poll();
+            panel.refresh_if_due(self.runtime.history.as_mut(), now);
+            ctx.request_repaint_after(std::time::Duration::from_secs_f64(history::TODAY_REFRESH_S));
         }
         if !self.runtime.notifier.failures().is_empty() {
             ctx.send_viewport_cmd(egui::ViewportCommand::RequestUserAttention(

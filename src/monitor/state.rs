@@ -348,11 +348,11 @@ impl Monitor {
         }
     }
 
-    /// Ends the day: returns the day's totals and starts new ones (the upright streak carries
-    /// over). The caller decides when a day ends.
+    /// Ends the day: returns the day's totals and starts new ones. Everything is per day,
+    /// the upright streak too (a streak is "today's best", not one that began yesterday).
+    /// The caller decides when a day ends.
     pub fn start_new_day(&mut self) -> Totals {
-        let next = self.totals.carry_into_new_day();
-        std::mem::replace(&mut self.totals, next)
+        std::mem::take(&mut self.totals)
     }
 
     /// Feeds any input.

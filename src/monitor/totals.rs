@@ -90,15 +90,6 @@ impl Totals {
         self.slouch_episodes += 1;
         self.upright_streak_s = 0.0;
     }
-
-    /// Fresh totals for a new day that keep the streak running across midnight.
-    pub fn carry_into_new_day(&self) -> Totals {
-        Totals {
-            upright_streak_s: self.upright_streak_s,
-            longest_upright_streak_s: self.upright_streak_s,
-            ..Totals::default()
-        }
-    }
 }
 
 #[cfg(test)]
@@ -128,10 +119,7 @@ mod tests {
         assert_eq!(totals.upright_streak_s, 0.0);
         assert_eq!(totals.longest_upright_streak_s, 110.0);
         totals.add_time(MonitorState::Upright, 20.0);
-        let next = totals.carry_into_new_day();
-        assert_eq!(next.upright_streak_s, 20.0);
-        assert_eq!(next.longest_upright_streak_s, 20.0);
-        assert_eq!(next.slouch_episodes, 0);
-        assert_eq!(next.upright_s, 0.0);
+        assert_eq!(totals.upright_streak_s, 20.0);
+        assert_eq!(totals.longest_upright_streak_s, 110.0);
     }
 }
