@@ -282,6 +282,39 @@ fn monitor_records_history_that_report_and_export_read_back() -> std::io::Result
 }
 
 #[test]
+fn a_recording_across_midnight_is_split_into_its_two_days() -> std::io::Result<()> {
+    let folder = tempfile::tempdir()?;
+    let baseline = portrait_baseline(folder.path());
+    let db = folder.path().join("history.db");
+    let (output, _, stderr) = run(plumbline()
+        .arg("monitor")
+        .arg(fixture("carphone.mp4"))
+        .arg("--baseline")
+        .arg(&baseline)
+        .arg("--db")
+        .arg(&db)
+        .args(["--start", "2026-11-22T23:59:58Z"])
+        .env("TZ", "UTC"));
+    assert!(output.status.success(), "{stderr}");
+    let report = |date: &str| {
+        let (output, stdout, stderr) = run(plumbline()
+            .args(["report", "--date", date, "--db"])
+            .arg(&db)
+            .env("TZ", "UTC"));
+        assert!(output.status.success(), "{stderr}");
+        stdout
+    };
+    let (before, after) = (report("2026-11-22"), report("2026-11-23"));
+    for (text, hour) in [(&before, "  23:00  |"), (&after, "  00:00  |")] {
+        assert!(text.contains("Monitored"), "{text}");
+        assert!(text.contains(hour), "{text}");
+        assert!(!text.contains("Nothing was recorded"), "{text}");
+    }
+    assert!(!before.contains("  00:00  |"), "{before}");
+    Ok(())
+}
+
+#[test]
 fn report_on_a_missing_database_says_so() {
     let (output, _, stderr) = run(plumbline().args(["report", "--db", "/nonexistent/history.db"]));
     assert!(!output.status.success());
