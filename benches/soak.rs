@@ -17,12 +17,12 @@ use std::time::Instant;
 
 use plumbline::cost;
 use plumbline::geometry::{self, CameraIntrinsics};
-use plumbline::headless::build_session;
 use plumbline::models::ModelLocator;
 use plumbline::pipeline::{LiveInput, PipelineMessage, Session, Speed, spawn};
 use plumbline::pose::{BlazePose, FrameMode, LandmarkModel, PoseEstimator};
 use plumbline::settings::Settings;
 use plumbline::source::{self, Frame, FrameSource, SourceError};
+use plumbline::wiring::build_session;
 
 /// Replays a video `loops` times with continuous timestamps.
 struct Looped {

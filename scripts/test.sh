@@ -8,6 +8,8 @@ cd "$ROOT"
 export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-$(mktemp -d)}"
 chmod 700 "$XDG_RUNTIME_DIR"
 
+echo ">> layers (scripts/check_layers.py)"
+python3 scripts/check_layers.py
 echo ">> cargo fmt --check"
 cargo fmt --all -- --check
 echo ">> cargo clippy --all-targets -- -D warnings"

@@ -11,20 +11,19 @@ use serde_json::{Value, json};
 
 use crate::analyze::frame_mode_for;
 use crate::camera::{CameraSelector, CameraSettings};
-use crate::clock::{ClockAnchor, Zone};
-use crate::coach::Coach;
-use crate::geometry::{Baseline, Thresholds};
+use crate::clock::ClockAnchor;
+use crate::geometry::Baseline;
 use crate::models::ModelLocator;
-use crate::monitor::{Event, Monitor};
+use crate::monitor::Event;
 use crate::pipeline::{
-    LiveInput, PipelineCommand, PipelineMessage, Session, SessionSettings, Speed, StepOutput,
-    command_for, spawn_with_clock,
+    LiveInput, PipelineCommand, PipelineMessage, Speed, StepOutput, spawn_with_clock,
 };
-use crate::pose::{BlazePose, FrameMode, LandmarkModel};
+use crate::pose::{FrameMode, LandmarkModel};
 use crate::settings::Settings;
 use crate::source;
-use crate::store::from_pipeline::record_step;
-use crate::store::{Opened, Recorder, RecorderConfig, Store, StoreOptions};
+use crate::wiring::{
+    build_session, command_for, command_for_camera_use, open_recorder, record_step,
+};
 
 /// Validated settings of one `monitor` run.
 #[derive(Clone, Debug)]
@@ -79,43 +78,6 @@ pub fn format_utc(unix_s: f64) -> String {
         Ok(timestamp) => timestamp.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
         Err(_) => format!("{unix_s} s after 1970 (out of range)"),
     }
-}
-
-/// Builds a monitoring session: pose engine, state machine from the settings, coach.
-pub fn build_session(
-    locator: &ModelLocator,
-    settings: &Settings,
-    model: LandmarkModel,
-    mode: FrameMode,
-    baseline: Option<Baseline>,
-    baseline_path: Option<PathBuf>,
-    keep_preview: bool,
-) -> anyhow::Result<Session> {
-    let estimator = BlazePose::new(locator, model, mode)?;
-    let monitor = Monitor::new(settings.monitor_config())
-        .map_err(|error| anyhow::anyhow!("the monitoring settings are invalid: {error}"))?;
-    let coach = Coach::builtin()
-        .map_err(|error| anyhow::anyhow!("the built-in exercise library is invalid: {error}"))?;
-    let thresholds = Thresholds {
-        forward_head_deg: settings.forward_head_threshold_deg,
-        rounded_shoulder_deg: settings.rounded_shoulder_threshold_deg,
-        ..Thresholds::default()
-    };
-    Ok(Session::new(
-        Box::new(estimator),
-        SessionSettings {
-            base_fps: settings.analysis_fps,
-            skip_unchanged: true,
-            keep_preview,
-            thresholds,
-            baseline_path,
-            zone: Zone::Local,
-        },
-        baseline,
-        monitor,
-        coach,
-        0.0,
-    ))
 }
 
 /// The JSON lines one step prints: its events, with times, and prompts with the coach's words.
@@ -243,7 +205,7 @@ pub fn run(settings: &MonitorSettings, locator: &ModelLocator) -> anyhow::Result
         let commands = std::sync::Mutex::new(handle.command_sender());
         crate::camera::sharing::watch_camera_use(&node, move |camera_use| {
             if let Ok(commands) = commands.lock() {
-                let command = crate::pipeline::command_for_camera_use(&camera_use);
+                let command = command_for_camera_use(&camera_use);
                 let _ = commands.send(PipelineCommand::Session(command));
             }
         })
@@ -293,21 +255,6 @@ pub fn run(settings: &MonitorSettings, locator: &ModelLocator) -> anyhow::Result
         }
     }
     outcome
-}
-
-/// Opens the history for writing, printing any warning (a damaged file moved aside).
-pub fn open_recorder(path: &Path, settings: &Settings) -> anyhow::Result<Recorder> {
-    let Opened { store, warnings } = Store::open(
-        path,
-        &StoreOptions {
-            retention_days: settings.retention_days,
-            ..StoreOptions::default()
-        },
-    )?;
-    for warning in warnings {
-        eprintln!("plumbline: history: {warning}");
-    }
-    Ok(Recorder::start(store, RecorderConfig::default())?)
 }
 
 #[cfg(test)]

@@ -15,14 +15,13 @@ use std::time::{Duration, Instant};
 
 use plumbline::camera::sharing::{CameraUse, other_users, watch_camera_use};
 use plumbline::geometry::{CameraIntrinsics, calibrate_needing};
-use plumbline::headless::build_session;
 use plumbline::models::ModelLocator;
 use plumbline::monitor::{HoldReason, MonitorState, Status};
-use plumbline::pipeline::{
-    LiveInput, PipelineCommand, PipelineMessage, command_for_camera_use, spawn,
-};
+use plumbline::pipeline::{LiveInput, PipelineCommand, PipelineMessage, spawn};
 use plumbline::pose::{BlazePose, FrameMode, LandmarkModel, PoseEstimator};
 use plumbline::settings::Settings;
+use plumbline::wiring::build_session;
+use plumbline::wiring::command_for_camera_use;
 use support::{fixture, models_dir};
 use watched_camera::WatchedCamera;
 

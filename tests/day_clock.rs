@@ -13,15 +13,15 @@ use image::RgbImage;
 use plumbline::camera::{CameraDevice, CameraFault};
 use plumbline::clock::{Date, MS_PER_HOUR, MS_PER_S, ShiftedClock, WallClock, Zone};
 use plumbline::geometry::{Baseline, CameraIntrinsics, calibrate_needing};
-use plumbline::headless::build_session;
 use plumbline::models::ModelLocator;
 use plumbline::pipeline::{LiveInput, PipelineMessage, StepOutput, spawn_with_clock};
 use plumbline::pose::{BlazePose, FrameMode, LandmarkModel, PoseEstimator};
 use plumbline::settings::Settings;
-use plumbline::store::from_pipeline::record_step;
 use plumbline::store::{
     EventKind, History, Recorder, RecorderConfig, Sample, Session, Store, StoreOptions, StoredEvent,
 };
+use plumbline::wiring::build_session;
+use plumbline::wiring::record_step;
 use support::{fixture, models_dir};
 
 /// A camera that shows the same upright person at about 30 fps, with a little noise.

@@ -15,12 +15,13 @@ use std::time::{Duration, Instant};
 
 use plumbline::desktop::{BusAddresses, watch_session};
 use plumbline::geometry::{CameraIntrinsics, calibrate_needing};
-use plumbline::headless::build_session;
 use plumbline::models::ModelLocator;
 use plumbline::monitor::{HoldReason, MonitorState, Status};
-use plumbline::pipeline::{LiveInput, PipelineCommand, PipelineMessage, command_for, spawn};
+use plumbline::pipeline::{LiveInput, PipelineCommand, PipelineMessage, spawn};
 use plumbline::pose::{BlazePose, FrameMode, LandmarkModel, PoseEstimator};
 use plumbline::settings::Settings;
+use plumbline::wiring::build_session;
+use plumbline::wiring::command_for;
 use support::{fixture, models_dir};
 use watched_camera::WatchedCamera;
 use zbus::blocking::Connection;

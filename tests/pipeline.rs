@@ -9,12 +9,12 @@ use std::time::{Duration, Instant};
 use image::RgbImage;
 use plumbline::camera::{CameraDevice, CameraFault};
 use plumbline::geometry::{CameraIntrinsics, calibrate_needing};
-use plumbline::headless::build_session;
 use plumbline::models::ModelLocator;
 use plumbline::monitor::MonitorState;
 use plumbline::pipeline::{LiveInput, PipelineMessage, spawn};
 use plumbline::pose::{BlazePose, FrameMode, LandmarkModel, PoseEstimator};
 use plumbline::settings::Settings;
+use plumbline::wiring::build_session;
 use support::{fixture, models_dir};
 
 /// What the fake camera does on its n-th grab.

@@ -19,10 +19,10 @@ use plumbline::pipeline::{Session, SessionCommand, SessionSettings};
 use plumbline::pose::model::PoseError;
 use plumbline::pose::{Pose, PoseEstimator};
 use plumbline::source::Frame;
-use plumbline::store::from_pipeline::record_step;
 use plumbline::store::{
     PauseCause, Recorder, RecorderConfig, State, Store, StoreOptions, render_day_report,
 };
+use plumbline::wiring::record_step;
 use support::synthetic_body::{
     Body, Camera, Noise, Posture, Rng, bodies, laptop_camera, pose_body, render,
 };

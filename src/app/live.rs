@@ -10,17 +10,18 @@ use crate::camera::sharing::{CameraUse, CameraUseWatch, watch_camera_use};
 use crate::camera::{CameraSelector, CameraSettings};
 use crate::desktop::{BusAddresses, watch_session};
 use crate::geometry::Baseline;
-use crate::headless::{build_session, open_recorder};
 use crate::models::ModelLocator;
 use crate::pipeline::{
     CalibrationProgress, LiveInput, PipelineCommand, PipelineHandle, PipelineMessage,
-    SessionCommand, Speed, StepOutput, command_for, command_for_camera_use, spawn,
+    SessionCommand, Speed, StepOutput, spawn,
 };
 use crate::pose::FrameMode;
 use crate::settings::Settings;
-use crate::store::from_pipeline::record_step;
 use crate::store::{self, Recorder, StoreError};
 use crate::verdict::Verdict;
+use crate::wiring::{
+    build_session, command_for, command_for_camera_use, open_recorder, record_step,
+};
 
 /// Starts monitoring and returns the backend the UI talks to.
 pub fn spawn_backend(

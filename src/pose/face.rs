@@ -11,7 +11,7 @@ use image::RgbImage;
 use super::landmarks::sigmoid;
 use super::model::{OnnxModel, PoseError};
 use super::roi::normalize_radians;
-use super::types::{Landmark, Roi, landmark};
+use super::types::{FaceMesh, Landmark, Roi, landmark};
 use super::warp::{BilinearTable, Border, ValueRange, warp_roi_into_tensor};
 use crate::models::{ModelFile, ModelLocator};
 
@@ -53,23 +53,6 @@ pub mod face_point {
     pub const RIGHT_EYE_OUTER: usize = 33;
     /// Outer corner of the left eye.
     pub const LEFT_EYE_OUTER: usize = 263;
-}
-
-/// The face mesh of one frame: 468 points in frame pixels (`z` in the scale of `x`, relative to
-/// the face's centre, negative = closer to the camera), and how sure the model is of a face.
-#[derive(Clone, Debug, PartialEq)]
-pub struct FaceMesh {
-    pub points: Vec<[f32; 3]>,
-    pub presence: f32,
-    /// The region the mesh was read from.
-    pub roi: Roi,
-}
-
-impl FaceMesh {
-    /// The point at `index` (see [`face_point`]).
-    pub fn point(&self, index: usize) -> [f32; 3] {
-        self.points[index]
-    }
 }
 
 /// The face region MediaPipe would crop for a set of points: their bounding box centre, squared

@@ -14,6 +14,8 @@ pub mod types;
 pub mod warp;
 
 pub use engine::{BlazePose, FrameMode, LandmarkModel, PoseEstimator};
-pub use face::{FaceMesh, face_point};
+pub use face::face_point;
 pub use model::PoseError;
-pub use types::{LANDMARK_COUNT, LANDMARK_NAMES, Landmark, Pose, Roi, WorldLandmark, landmark};
+pub use types::{
+    FaceMesh, LANDMARK_COUNT, LANDMARK_NAMES, Landmark, Pose, Roi, WorldLandmark, landmark,
+};

@@ -111,12 +111,28 @@ pub struct Pose {
     pub image_width: u32,
     pub image_height: u32,
     /// The face mesh of the person's face, when the face model found one.
-    pub face: Option<super::face::FaceMesh>,
+    pub face: Option<FaceMesh>,
 }
 
 impl Pose {
     /// The landmark at `index` (see [`landmark`]).
     pub fn point(&self, index: usize) -> &Landmark {
         &self.landmarks[index]
+    }
+}
+/// The face mesh of one frame: 468 points in frame pixels (`z` in the scale of `x`, relative to
+/// the face's centre, negative = closer to the camera), and how sure the model is of a face.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FaceMesh {
+    pub points: Vec<[f32; 3]>,
+    pub presence: f32,
+    /// The region the mesh was read from.
+    pub roi: Roi,
+}
+
+impl FaceMesh {
+    /// The point at `index` (indices in `pose::face_point`).
+    pub fn point(&self, index: usize) -> [f32; 3] {
+        self.points[index]
     }
 }

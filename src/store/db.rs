@@ -12,11 +12,12 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
 use super::calendar::{MS_PER_DAY, MS_PER_MIN, MS_PER_S, Zone};
+use super::codec::{encode_confidence, encode_deg};
 use super::error::{StoreError, is_damage};
 use super::lock::{FILE_MODE, InstanceLock};
 use super::query::Query;
 use super::schema::{self, SCHEMA_VERSION};
-use super::types::{Sample, Session, State, StoredEvent};
+use super::types::{Sample, StoredEvent};
 
 /// The history file's name in the data directory.
 pub const DEFAULT_FILE_NAME: &str = "history.sqlite3";
@@ -443,27 +444,6 @@ impl History {
     }
 }
 
-/// The sessions overlapping `[from_ms, to_ms)`.
-pub(crate) fn sessions_between(
-    conn: &Connection,
-    from_ms: i64,
-    to_ms: i64,
-) -> rusqlite::Result<Vec<Session>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, start_ms, end_ms, clean_exit FROM sessions \
-         WHERE end_ms >= ?1 AND start_ms < ?2 ORDER BY start_ms",
-    )?;
-    let rows = stmt.query_map(params![from_ms, to_ms], |r| {
-        Ok(Session {
-            id: r.get(0)?,
-            start_ms: r.get(1)?,
-            end_ms: r.get(2)?,
-            clean_exit: r.get(3)?,
-        })
-    })?;
-    rows.collect()
-}
-
 /// Folds samples before `?1` into minute rows, merging with rows already there (weighted
 /// means). `WHERE true`-style ambiguity does not arise: the SELECT has a WHERE.
 const ROLLUP_SQL: &str = "
@@ -494,37 +474,6 @@ ON CONFLICT (t) DO UPDATE SET
         + excluded.s3 + excluded.s4 + excluded.s5 + excluded.s6 + excluded.s7
         + excluded.s8)) AS INTEGER)
 ";
-
-/// Degrees to stored hundredths (non-finite: not stored).
-pub(crate) fn encode_deg(deg: f32) -> Option<i64> {
-    deg.is_finite()
-        .then(|| (f64::from(deg) * 100.0).round().clamp(-1e9, 1e9) as i64)
-}
-
-/// Stored hundredths to degrees.
-pub(crate) fn decode_deg(hundredths: i64) -> f32 {
-    (hundredths as f64 / 100.0) as f32
-}
-
-/// Confidence 0..1 to stored thousandths.
-pub(crate) fn encode_confidence(c: f32) -> i64 {
-    if c.is_finite() {
-        (f64::from(c.clamp(0.0, 1.0)) * 1000.0).round() as i64
-    } else {
-        0
-    }
-}
-
-/// Stored thousandths to confidence.
-pub(crate) fn decode_confidence(thousandths: i64) -> f32 {
-    (thousandths as f64 / 1000.0) as f32
-}
-
-/// The state stored as `code`, or `away` for a code this build does not know (cannot happen
-/// in files this build accepts; kept total so a bad row never fails a report).
-pub(crate) fn decode_state(code: i64) -> State {
-    State::from_code(code).unwrap_or(State::Away)
-}
 
 /// Creates `dir` (and parents) with mode 0700 when missing; an existing folder is left as is.
 fn create_private_dir(dir: &Path) -> Result<(), StoreError> {
@@ -698,18 +647,6 @@ fn restrict_permissions(path: &Path) -> Result<(), StoreError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn encodings_round_to_their_resolution() {
-        assert_eq!(encode_deg(12.345), Some(1235));
-        assert_eq!(encode_deg(-0.004), Some(0));
-        assert_eq!(encode_deg(f32::NAN), None);
-        assert_eq!(decode_deg(1235), 12.35);
-        assert_eq!(encode_confidence(0.9876), 988);
-        assert_eq!(encode_confidence(7.0), 1000);
-        assert_eq!(encode_confidence(f32::NAN), 0);
-        assert_eq!(decode_confidence(988), 0.988);
-    }
 
     #[test]
     fn header_check_tells_garbage_and_short_files() {

@@ -11,16 +11,16 @@
 //!   blocks; [`StoreHealth::warning`] is what the UI shows when saving fails.
 //! - The day view and the CLI read through [`History`] (read-only, works while the app runs)
 //!   with [`Query::day`], [`Query::overview`], [`render_day_report`] and [`export_range`].
-//! - Monitor events map over with the functions in [`from_monitor`].
+//! - Monitor events map over with the functions in `wiring::history` (the store knows nothing
+//!   of the monitor or the pipeline).
 //!
 //! Times are UTC unix milliseconds; local days come from a [`Zone`] (fixed offset in tests,
 //! the system zone in the app). See `docs/store.md` for the file layout and guarantees.
 
+pub mod codec;
 pub mod db;
 pub mod error;
 pub mod export;
-pub mod from_monitor;
-pub mod from_pipeline;
 pub mod lock;
 pub mod query;
 pub mod recorder;

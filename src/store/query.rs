@@ -12,7 +12,7 @@ use rusqlite::{Connection, params};
 use serde::Serialize;
 
 use super::calendar::{Date, MS_PER_HOUR, MS_PER_MIN, MS_PER_S, Zone};
-use super::db::{decode_confidence, decode_deg, decode_state, sessions_between};
+use super::codec::{decode_confidence, decode_deg, decode_state};
 use super::error::StoreError;
 use super::types::{
     Band, EventKind, PauseCause, PauseSpan, Sample, Session, State, StateDurations, StoredEvent,
@@ -916,6 +916,23 @@ pub fn pauses(
         });
     }
     out
+}
+
+/// The sessions overlapping `[from_ms, to_ms)`.
+fn sessions_between(conn: &Connection, from_ms: i64, to_ms: i64) -> rusqlite::Result<Vec<Session>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, start_ms, end_ms, clean_exit FROM sessions \
+         WHERE end_ms >= ?1 AND start_ms < ?2 ORDER BY start_ms",
+    )?;
+    let rows = stmt.query_map(params![from_ms, to_ms], |r| {
+        Ok(Session {
+            id: r.get(0)?,
+            start_ms: r.get(1)?,
+            end_ms: r.get(2)?,
+            clean_exit: r.get(3)?,
+        })
+    })?;
+    rows.collect()
 }
 
 #[cfg(test)]

@@ -353,7 +353,7 @@ impl<'de> Deserialize<'de> for EventKind {
 }
 
 /// Something that happened, with its details as JSON (an object; the keys per kind are listed
-/// on [`EventKind`]). Monitor events map onto these with [`super::from_monitor`].
+/// on [`EventKind`]). Monitor events map onto these in `wiring::history`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct StoredEvent {
     /// When, UTC unix milliseconds.

@@ -1,15 +1,16 @@
-//! Mapping from the monitor's vocabulary ([`crate::monitor`]) to the store's: states one to
-//! one, observations to samples, events and controls to [`StoredEvent`]s whose detail is the
-//! monitor's own serde JSON (minus the tag and the time), so nothing is lost and the mapping
-//! needs no update when the monitor adds a field. The monitor's times are seconds on a clock
-//! the caller chooses; a [`ClockAnchor`] (from [`crate::clock`]) turns them into UTC
-//! milliseconds.
+//! What monitoring puts in the history: the monitor's vocabulary ([`crate::monitor`]) mapped
+//! to the store's (states one to one, observations to samples, events and controls to
+//! [`StoredEvent`]s whose detail is the monitor's own serde JSON minus the tag and the time),
+//! and [`record_step`], which hands each pipeline step to the recorder. The monitor's times
+//! are seconds on its monotonic clock; a [`ClockAnchor`] turns them into UTC milliseconds.
+//! This is wiring: the store itself knows nothing of the monitor or the pipeline.
 
 use serde_json::Value;
 
-use super::types::{EventKind, Sample, State, StoredEvent};
 pub use crate::clock::ClockAnchor;
 use crate::monitor::{Control, Event, MonitorState, Observation, Prompt, PromptKind};
+use crate::pipeline::{CalibrationProgress, StepOutput};
+use crate::store::{EventKind, RecorderHandle, Sample, State, StoredEvent};
 
 impl From<MonitorState> for State {
     fn from(state: MonitorState) -> State {
@@ -143,6 +144,71 @@ pub fn event_from_control(
         Control::ExerciseDone { kind } => event(EventKind::ExerciseDone)
             .with("prompt", serde_json::to_value(kind).unwrap_or(Value::Null)),
     })
+}
+
+/// Hands one step's numbers and events to the recorder (never blocks), stamped in UTC through
+/// the step's own clock anchor. A clock jump ends the running session where the time before
+/// it ended and starts a new one.
+pub fn record_step(recorder: &RecorderHandle, output: &StepOutput) {
+    let clock = &output.wall;
+    if let Some(jump) = &output.clock_jump {
+        recorder.event(
+            StoredEvent::new(jump.expected_ms, EventKind::ClockJump)
+                .with("from_ms", jump.expected_ms)
+                .with("gap_ms", jump.gap_ms()),
+        );
+        recorder.split_session(jump.expected_ms, jump.actual_ms);
+    }
+    let deviation = output.analysis.as_ref().map(|a| &a.judgement.deviation);
+    recorder.sample(Sample {
+        time_ms: clock.unix_ms(output.time_s),
+        state: output.status.state.into(),
+        forward_head_dev_deg: deviation.and_then(|d| d.forward_head_deg),
+        rounded_shoulder_dev_deg: deviation.and_then(|d| d.rounded_shoulder_deg),
+        confidence: output
+            .analysis
+            .as_ref()
+            .map_or(0.0, |analysis| analysis.judgement.confidence),
+    });
+    for event in &output.events {
+        let mut stored = event_from_monitor(event, clock);
+        if let (Some(_), Some(message)) = (event.as_prompt(), &output.prompt) {
+            stored = with_coach_text(
+                stored,
+                &message.reason,
+                message
+                    .exercise
+                    .as_ref()
+                    .map(|exercise| exercise.id.as_str()),
+            );
+        }
+        recorder.event(stored);
+    }
+    if let Some(fault) = &output.camera_fault {
+        recorder.event(
+            StoredEvent::new(clock.unix_ms(output.time_s), EventKind::CameraFault)
+                .with("kind", fault.kind())
+                .with("message", fault.to_string()),
+        );
+    }
+    let calibration = StoredEvent::new(clock.unix_ms(output.time_s), EventKind::Calibration);
+    let calibration = match &output.calibration {
+        Some(CalibrationProgress::Succeeded { baseline }) => Some(
+            calibration
+                .with("phase", "finished")
+                .with("frames_used", baseline.frames_used)
+                .with("view", baseline.view.as_str()),
+        ),
+        Some(CalibrationProgress::Failed { reasons }) => Some(
+            calibration
+                .with("phase", "failed")
+                .with("reasons", reasons.clone()),
+        ),
+        _ => None,
+    };
+    if let Some(event) = calibration {
+        recorder.event(event);
+    }
 }
 
 #[cfg(test)]
