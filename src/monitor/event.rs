@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::camera::CameraFault;
 use crate::verdict::Verdict;
 
 /// Where the person sits in the frame, normalised to the frame: centre in 0..1 of the width and
@@ -76,9 +77,9 @@ pub struct Deviations {
     pub lateral_dev_deg: Option<f32>,
 }
 
-/// What went wrong with the camera. The names match `crate::camera::CameraFault::kind()`, so
-/// the capture thread's fault maps over with [`CameraFaultKind::from_name`]; the monitor only
-/// needs the kind, not the details.
+/// What went wrong with the camera: the kind of a [`CameraFault`], without its details (the
+/// monitor only needs the kind). Mapped from the fault by an exhaustive match, so a new fault
+/// cannot silently become `Other`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CameraFaultKind {
@@ -129,6 +130,20 @@ impl CameraFaultKind {
             .into_iter()
             .find(|kind| kind.as_str() == name)
             .unwrap_or(CameraFaultKind::Other)
+    }
+}
+
+impl From<&CameraFault> for CameraFaultKind {
+    fn from(fault: &CameraFault) -> CameraFaultKind {
+        match fault {
+            CameraFault::NotFound(_) => CameraFaultKind::NotFound,
+            CameraFault::Busy => CameraFaultKind::Busy,
+            CameraFault::Unplugged => CameraFaultKind::Unplugged,
+            CameraFault::PermissionDenied(_) => CameraFaultKind::PermissionDenied,
+            CameraFault::Black => CameraFaultKind::Black,
+            CameraFault::Frozen => CameraFaultKind::Frozen,
+            CameraFault::Other(_) => CameraFaultKind::Other,
+        }
     }
 }
 
@@ -590,6 +605,25 @@ mod tests {
             );
         }
         assert_eq!(CameraFaultKind::from_name("melted"), CameraFaultKind::Other);
+    }
+
+    #[test]
+    fn camera_faults_keep_their_kind_and_its_name() {
+        let faults = [
+            CameraFault::NotFound("/dev/video0".into()),
+            CameraFault::Busy,
+            CameraFault::Unplugged,
+            CameraFault::PermissionDenied("EACCES".into()),
+            CameraFault::Black,
+            CameraFault::Frozen,
+            CameraFault::Other("EIO".into()),
+        ];
+        let kinds: Vec<CameraFaultKind> = faults.iter().map(CameraFaultKind::from).collect();
+        assert_eq!(kinds, CameraFaultKind::ALL);
+        for (fault, kind) in faults.iter().zip(kinds) {
+            // The stored name (the fault's `kind()`) is the kind's name too.
+            assert_eq!(fault.kind(), kind.as_str());
+        }
     }
 
     #[test]

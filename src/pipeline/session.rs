@@ -503,7 +503,7 @@ impl Session {
 
     /// The camera failed.
     pub fn on_camera_fault(&mut self, fault: CameraFault, time_s: f64) -> StepOutput {
-        let kind = CameraFaultKind::from_name(fault.kind());
+        let kind = CameraFaultKind::from(&fault);
         let mut events = self.roll_day(time_s);
         events.extend(self.monitor.control(time_s, Control::CameraFault { kind }));
         let mut output = self.output(time_s, events);
