@@ -186,3 +186,109 @@ fn monitoring_survives_a_busy_and_a_frozen_camera_and_shuts_down_cleanly() {
         "{states:?}"
     );
 }
+
+/// A camera whose driver panics on the third grab.
+struct PanickingCamera {
+    portrait: RgbImage,
+    grabs: usize,
+}
+
+impl CameraDevice for PanickingCamera {
+    fn open(&mut self) -> Result<(), CameraFault> {
+        Ok(())
+    }
+
+    fn grab(&mut self) -> Result<RgbImage, CameraFault> {
+        std::thread::sleep(Duration::from_millis(33));
+        self.grabs += 1;
+        assert!(self.grabs < 3, "driver bug");
+        Ok(self.portrait.clone())
+    }
+
+    fn close(&mut self) {}
+
+    fn describe(&self) -> String {
+        "panicking camera".to_string()
+    }
+}
+
+fn lite_session() -> plumbline::pipeline::Session {
+    build_session(
+        &ModelLocator::in_dir(models_dir()),
+        &Settings::default(),
+        LandmarkModel::Lite,
+        FrameMode::Video,
+        None,
+        None,
+        false,
+    )
+    .expect("session")
+}
+
+/// Waits for the pipeline's `Failed` message.
+fn failure(receiver: &mpsc::Receiver<PipelineMessage>) -> String {
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(20) {
+        match receiver.recv_timeout(Duration::from_millis(100)) {
+            Ok(PipelineMessage::Failed(reason)) => return reason,
+            Ok(_) | Err(mpsc::RecvTimeoutError::Timeout) => {}
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+        }
+    }
+    panic!("no Failed message from the pipeline");
+}
+
+#[test]
+fn a_panicking_capture_thread_is_reported_not_silent() {
+    let portrait = image::open(fixture("grace_hopper.jpg"))
+        .expect("portrait")
+        .to_rgb8();
+    let (sender, receiver) = mpsc::channel();
+    let handle = spawn(
+        LiveInput::Device(Box::new(PanickingCamera { portrait, grabs: 0 })),
+        lite_session(),
+        move |message| {
+            let _ = sender.send(message);
+        },
+    )
+    .expect("pipeline starts");
+    let reason = failure(&receiver);
+    assert!(
+        reason.contains("capture thread stopped (driver bug)"),
+        "{reason}"
+    );
+    assert!(reason.contains("start plumbline again"), "{reason}");
+    handle.shutdown();
+}
+
+#[test]
+fn a_panic_on_the_analysis_thread_is_reported_not_silent() {
+    let portrait = image::open(fixture("grace_hopper.jpg"))
+        .expect("portrait")
+        .to_rgb8();
+    let (sender, receiver) = mpsc::channel();
+    let mut first = true;
+    let handle = spawn(
+        LiveInput::Device(Box::new(ScriptedCamera {
+            portrait,
+            script: Vec::new(),
+            grabs: 0,
+            open: false,
+        })),
+        lite_session(),
+        move |message| {
+            // The first step's handling (say, recording it) has a bug.
+            if std::mem::take(&mut first) {
+                panic!("recorder bug");
+            }
+            let _ = sender.send(message);
+        },
+    )
+    .expect("pipeline starts");
+    let reason = failure(&receiver);
+    assert!(
+        reason.contains("analysis thread stopped (recorder bug)"),
+        "{reason}"
+    );
+    handle.shutdown();
+}

@@ -315,8 +315,18 @@ fn calibration_update(progress: &CalibrationProgress) -> CalibrationUpdate {
             progress: *progress,
             feedback: feedback.clone(),
         },
-        CalibrationProgress::Succeeded { baseline } => CalibrationUpdate::Succeeded {
-            summary: crate::calibrate::summarize(baseline),
+        CalibrationProgress::Succeeded {
+            baseline,
+            not_saved,
+        } => CalibrationUpdate::Succeeded {
+            summary: crate::calibrate::summarize(baseline)
+                .into_iter()
+                .chain(
+                    not_saved
+                        .iter()
+                        .map(|reason| ("Not saved".to_string(), reason.clone())),
+                )
+                .collect(),
         },
         CalibrationProgress::Failed { reasons } => CalibrationUpdate::Failed {
             reasons: reasons.clone(),

@@ -15,6 +15,8 @@ pub enum Item {
     Fault(CameraFault),
     /// The source has no more frames.
     End,
+    /// The capture thread panicked (why): monitoring cannot go on.
+    Crashed(String),
 }
 
 /// What a take gave.

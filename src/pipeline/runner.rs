@@ -2,6 +2,7 @@
 //! thread joined by a one-frame hand-off where the newest frame wins, commands in over a
 //! channel, results out to a sink. Shutdown is clean: dropping the handle stops and joins both.
 
+use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, mpsc};
@@ -137,7 +138,8 @@ impl PipelineHandle {
         self.shared.stop.store(true, Ordering::SeqCst);
         self.shared.slot.close();
         for thread in self.threads.drain(..) {
-            // A panicked worker has already reported through the sink or died; nothing to add.
+            // Workers catch their own panics and report them as `Failed`; a join error is
+            // only possible if reporting itself panicked.
             let _ = thread.join();
         }
     }
@@ -201,44 +203,62 @@ pub fn spawn_with_clock(
     let capture_shared = Arc::clone(&shared);
     let capture = std::thread::Builder::new()
         .name("plumbline-capture".to_string())
-        .spawn(move || match input {
-            LiveInput::Camera(settings) => capture_camera(
-                CameraSupervisor::new(NokhwaCamera::new(settings)),
-                &capture_shared,
-                start,
-            ),
-            LiveInput::Device(device) => {
-                capture_camera(CameraSupervisor::new(device), &capture_shared, start)
-            }
-            LiveInput::File {
-                path,
-                speed,
-                fps_for_images,
-            } => match source::open_path(&path, fps_for_images) {
-                Ok(frames) => play(frames, speed, &capture_shared),
-                Err(error) => {
-                    capture_shared
-                        .slot
-                        .put_newest(Item::Fault(CameraFault::Other(error.to_string())));
-                    capture_shared.slot.put_waiting(Item::End);
+        .spawn(move || {
+            let captured = std::panic::catch_unwind(AssertUnwindSafe(|| match input {
+                LiveInput::Camera(settings) => capture_camera(
+                    CameraSupervisor::new(NokhwaCamera::new(settings)),
+                    &capture_shared,
+                    start,
+                ),
+                LiveInput::Device(device) => {
+                    capture_camera(CameraSupervisor::new(device), &capture_shared, start)
                 }
-            },
-            LiveInput::Source { source, speed } => play(source, speed, &capture_shared),
+                LiveInput::File {
+                    path,
+                    speed,
+                    fps_for_images,
+                } => match source::open_path(&path, fps_for_images) {
+                    Ok(frames) => play(frames, speed, &capture_shared),
+                    Err(error) => {
+                        capture_shared
+                            .slot
+                            .put_newest(Item::Fault(CameraFault::Other(error.to_string())));
+                        capture_shared.slot.put_waiting(Item::End);
+                    }
+                },
+                LiveInput::Source { source, speed } => play(source, speed, &capture_shared),
+            }));
+            if let Err(panic) = captured {
+                capture_shared.slot.put_newest(Item::Crashed(format!(
+                    "the capture thread stopped ({})",
+                    panic_message(panic.as_ref())
+                )));
+            }
         })?;
 
     let analysis_shared = Arc::clone(&shared);
     let analysis = std::thread::Builder::new()
         .name("plumbline-analysis".to_string())
         .spawn(move || {
-            analyse(
-                &mut session,
-                &analysis_shared,
-                &command_receiver,
-                &mut sink,
-                start,
-                live,
-                watch,
-            )
+            let analysed = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                analyse(
+                    &mut session,
+                    &analysis_shared,
+                    &command_receiver,
+                    &mut sink,
+                    start,
+                    live,
+                    watch,
+                )
+            }));
+            if let Err(panic) = analysed {
+                analysis_shared.stop.store(true, Ordering::SeqCst);
+                analysis_shared.slot.close();
+                sink(PipelineMessage::Failed(crashed(&format!(
+                    "the analysis thread stopped ({})",
+                    panic_message(panic.as_ref())
+                ))));
+            }
         })?;
 
     Ok(PipelineHandle {
@@ -246,6 +266,25 @@ pub fn spawn_with_clock(
         shared,
         threads: vec![capture, analysis],
     })
+}
+
+/// What a panic said, if it said it as text.
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    if let Some(text) = panic.downcast_ref::<&str>() {
+        (*text).to_string()
+    } else if let Some(text) = panic.downcast_ref::<String>() {
+        text.clone()
+    } else {
+        "no message".to_string()
+    }
+}
+
+/// The user's message for a worker that panicked: what stopped, and what to do.
+fn crashed(what: &str) -> String {
+    format!(
+        "Monitoring stopped: {what}. This is a bug in plumbline, not something you did; \
+         start plumbline again, and if it happens again please report this message."
+    )
 }
 
 /// Sleeps up to `duration` in short steps, returning early when asked to stop or retry.
@@ -466,6 +505,12 @@ fn analyse(
                         sink(PipelineMessage::Failed(fault.to_string()));
                     }
                 }
+            }
+            Taken::Item(Item::Crashed(reason)) => {
+                sink(PipelineMessage::Failed(crashed(&reason)));
+                shared.stop.store(true, Ordering::SeqCst);
+                shared.slot.close();
+                return;
             }
             Taken::Item(Item::End) => {
                 sink(PipelineMessage::Finished {

@@ -54,6 +54,8 @@ pub enum CalibrationProgress {
     },
     Succeeded {
         baseline: Box<Baseline>,
+        /// Why the new baseline could not be saved, if it could not (it is used all the same).
+        not_saved: Option<String>,
     },
     Failed {
         reasons: Vec<String>,
@@ -473,18 +475,21 @@ impl Session {
         self.calibration = None;
         match result {
             Ok(baseline) => {
-                if let Some(path) = &self.settings.baseline_path {
-                    // The baseline is numbers only; failing to save it is reported, not fatal.
-                    if let Err(error) = baseline.save(path) {
-                        return CalibrationProgress::Failed {
-                            reasons: vec![format!("The baseline could not be saved: {error}")],
-                        };
-                    }
-                }
+                // The baseline is numbers only; failing to save it is not fatal: monitoring
+                // uses it now, and the user is told it will be gone after a restart.
+                let not_saved = self.settings.baseline_path.as_ref().and_then(|path| {
+                    baseline.save(path).err().map(|error| {
+                        format!(
+                            "The baseline is in use but could not be saved ({error}), so \
+                             plumbline will ask for a calibration after a restart."
+                        )
+                    })
+                });
                 events.extend(self.adopt_baseline(baseline.clone(), time_s));
                 self.last_pose = None;
                 CalibrationProgress::Succeeded {
                     baseline: Box::new(baseline),
+                    not_saved,
                 }
             }
             Err(_) => {

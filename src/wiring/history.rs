@@ -193,7 +193,7 @@ pub fn record_step(recorder: &RecorderHandle, output: &StepOutput) {
     }
     let calibration = StoredEvent::new(clock.unix_ms(output.time_s), EventKind::Calibration);
     let calibration = match &output.calibration {
-        Some(CalibrationProgress::Succeeded { baseline }) => Some(
+        Some(CalibrationProgress::Succeeded { baseline, .. }) => Some(
             calibration
                 .with("phase", "finished")
                 .with("frames_used", baseline.frames_used)
