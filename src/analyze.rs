@@ -253,6 +253,8 @@ pub struct AnalyzeSummary {
     pub frames: u64,
     pub frames_with_person: u64,
     pub skipped_frames: u64,
+    /// Why the input gave fewer frames than it announced (a truncated video), if it did.
+    pub ended_early: Option<String>,
     /// Wall time of each pose estimate (decoding and writing excluded), in milliseconds.
     pub estimate_wall_ms: Vec<f64>,
     /// Process CPU time spent in pose estimation, in milliseconds.
@@ -324,6 +326,7 @@ pub fn analyze_frames(
         })?;
     }
     summary.skipped_frames = source.skipped_frames();
+    summary.ended_early = source.ended_early();
     Ok(summary)
 }
 
@@ -372,6 +375,9 @@ pub fn run(settings: &AnalyzeSettings, locator: &ModelLocator) -> anyhow::Result
     writer.finish().context("cannot write the output")?;
     if settings.stats {
         eprintln!("{}", stats_line(settings, &summary, &estimator));
+    }
+    if let Some(note) = &summary.ended_early {
+        eprintln!("plumbline: warning: {note}");
     }
     if std::io::stderr().is_terminal() {
         eprintln!(

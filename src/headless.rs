@@ -226,7 +226,11 @@ pub fn run(settings: &MonitorSettings, locator: &ModelLocator) -> anyhow::Result
             PipelineMessage::Finished {
                 counters,
                 frames_overwritten,
+                ended_early,
             } => {
+                if let Some(note) = &ended_early {
+                    eprintln!("plumbline: warning: {note}");
+                }
                 let line = json!({
                     "event": "finished",
                     "frames": counters.frames_seen,

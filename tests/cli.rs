@@ -144,3 +144,51 @@ fn app_without_a_display_exits_with_a_clear_message() {
     assert!(stderr.contains("no display"), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+#[test]
+fn a_truncated_video_says_it_ended_early_and_how_far_it_got() -> std::io::Result<()> {
+    let folder = tempfile::tempdir()?;
+    let truncated = folder.path().join("cut.mp4");
+    let whole = std::fs::read(fixture("carphone_640x480.mp4"))?;
+    std::fs::write(&truncated, &whole[..200_000])?;
+    let (output, stdout, stderr) = run(plumbline().arg("analyze").arg(&truncated));
+    assert!(output.status.success(), "{stderr}");
+    let rows = stdout.lines().count();
+    assert!((20..100).contains(&rows), "{rows} rows");
+    // The count given is what was read (analysed rows plus any frame skipped as unreadable).
+    let got: u64 = stderr
+        .split("ended after ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no count in {stderr}"));
+    assert!(
+        stderr.contains(&format!("ended after {got} of the 120 frames")),
+        "{stderr}"
+    );
+    assert!(
+        (rows as u64..=rows as u64 + 2).contains(&got),
+        "{rows} rows, {got} read"
+    );
+    assert!(stderr.contains("truncated"), "{stderr}");
+    // The whole file says nothing of the kind.
+    let (output, _, stderr) = run(plumbline()
+        .arg("analyze")
+        .arg(fixture("carphone_640x480.mp4")));
+    assert!(output.status.success(), "{stderr}");
+    assert!(!stderr.contains("ended after"), "{stderr}");
+    Ok(())
+}
+
+#[test]
+fn a_text_file_named_like_a_photo_is_called_what_it_is() -> std::io::Result<()> {
+    let folder = tempfile::tempdir()?;
+    let fake = folder.path().join("me.jpg");
+    std::fs::write(&fake, "not a picture\n")?;
+    let (output, _, stderr) = run(plumbline().arg("analyze").arg(&fake));
+    assert!(!output.status.success());
+    assert!(stderr.contains("me.jpg"), "{stderr}");
+    assert!(stderr.contains("its name says JPEG"), "{stderr}");
+    assert!(!stderr.contains("MP4"), "{stderr}");
+    Ok(())
+}

@@ -302,9 +302,10 @@ fn updates_of(message: PipelineMessage) -> Vec<Update> {
             updates.push(Update::Live(Box::new(live_update(*output, meters.analysis_fps, meters.cpu_share))));
             updates
         }
-        PipelineMessage::Finished { .. } => vec![Update::Fatal(
-            "The video has ended. Start plumbline again to watch it once more, or run it on the camera.".to_string(),
-        )],
+        PipelineMessage::Finished { ended_early, .. } => vec![Update::Fatal(match ended_early {
+            Some(note) => format!("The video stopped early: {note}. Start plumbline again on a complete copy, or run it on the camera."),
+            None => "The video has ended. Start plumbline again to watch it once more, or run it on the camera.".to_string(),
+        })],
         PipelineMessage::Failed(reason) => vec![Update::Fatal(reason)],
     }
 }

@@ -76,6 +76,8 @@ pub enum PipelineMessage {
     Finished {
         counters: SessionCounters,
         frames_overwritten: u64,
+        /// Why the file gave fewer frames than it announced (truncated), if it did.
+        ended_early: Option<String>,
     },
     /// Monitoring cannot go on (the pose engine failed, the file cannot be read).
     Failed(String),
@@ -96,6 +98,8 @@ struct Shared {
     retry_now: AtomicBool,
     /// When the next frame is due for analysis, as f64 bits of the session clock.
     next_due: AtomicU64,
+    /// Set by the capture side when a file ended before the frames it announced.
+    ended_early: std::sync::Mutex<Option<String>>,
 }
 
 impl Shared {
@@ -177,6 +181,7 @@ pub fn spawn_with_clock(
         camera_wanted: AtomicBool::new(session.wants_camera()),
         retry_now: AtomicBool::new(false),
         next_due: AtomicU64::new(0f64.to_bits()),
+        ended_early: std::sync::Mutex::new(None),
     });
     let start = Instant::now();
     let live = matches!(input, LiveInput::Camera(_) | LiveInput::Device(_));
@@ -368,6 +373,12 @@ fn play(mut frames: Box<dyn FrameSource>, speed: Speed, shared: &Shared) {
             }
         }
     }
+    if let Some(note) = frames.ended_early() {
+        *shared
+            .ended_early
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(note);
+    }
     shared.slot.put_waiting(Item::End);
 }
 
@@ -513,9 +524,15 @@ fn analyse(
                 return;
             }
             Taken::Item(Item::End) => {
+                let ended_early = shared
+                    .ended_early
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .take();
                 sink(PipelineMessage::Finished {
                     counters: session.counters(),
                     frames_overwritten: shared.slot.overwritten(),
+                    ended_early,
                 });
                 shared.slot.close();
                 return;

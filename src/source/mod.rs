@@ -58,6 +58,12 @@ pub trait FrameSource: Send {
         false
     }
 
+    /// Once the source has ended: why it gave fewer frames than it announced, if it did (a
+    /// truncated video), in words for the user.
+    fn ended_early(&self) -> Option<String> {
+        None
+    }
+
     /// Whether the frames are consecutive pictures of a video (so tracking across frames makes
     /// sense), rather than independent stills.
     fn is_video(&self) -> bool {
@@ -221,11 +227,29 @@ fn classify(path: &Path) -> Result<PathKind, SourceError> {
     let is_image = sniff_image_format(path)
         .map_err(|source| io_error(path, source))?
         .is_some();
+    if !is_image && let Some(format) = image_format_named_by(path) {
+        // Named like an image but not one inside: say so, rather than treat it as a video.
+        return Err(SourceError::BadImage {
+            path: path.to_path_buf(),
+            reason: format!(
+                "its name says {format}, but its content is not a {format} or any image \
+                 plumbline reads"
+            ),
+        });
+    }
     Ok(if is_image {
         PathKind::Image
     } else {
         PathKind::Video
     })
+}
+
+/// The image format a file's extension names (`.jpg` → JPEG), if it names one.
+fn image_format_named_by(path: &Path) -> Option<String> {
+    let format = image::ImageFormat::from_path(path).ok()?;
+    format
+        .reading_enabled()
+        .then(|| format!("{format:?}").to_uppercase())
 }
 
 /// The image format the file's first bytes announce, if it is one this build can decode.
@@ -273,13 +297,16 @@ mod tests {
     #[test]
     fn classify_by_content_not_extension() {
         let dir = tempfile::tempdir().unwrap();
-        // A JPEG named .mp4 is still an image; a text file named .png is not one.
+        // A JPEG named .mp4 is still an image; a text file named .png is not one, and is
+        // called a bad image rather than tried as a video.
         let jpeg_as_mp4 = dir.path().join("photo.mp4");
         std::fs::copy(fixture("grace_hopper.jpg"), &jpeg_as_mp4).unwrap();
         assert_eq!(classify(&jpeg_as_mp4).unwrap(), PathKind::Image);
         let text_as_png = dir.path().join("notes.png");
         std::fs::write(&text_as_png, "just some text\n").unwrap();
-        assert_eq!(classify(&text_as_png).unwrap(), PathKind::Video);
+        let err = classify(&text_as_png).unwrap_err();
+        assert!(matches!(err, SourceError::BadImage { .. }), "{err:?}");
+        assert!(err.to_string().contains("its name says PNG"), "{err}");
         assert_eq!(classify(dir.path()).unwrap(), PathKind::Directory);
         assert_eq!(classify(&fixture("carphone.mp4")).unwrap(), PathKind::Video);
     }

@@ -402,6 +402,20 @@ impl FrameSource for VideoSource {
         self.skipped
     }
 
+    fn ended_early(&self) -> Option<String> {
+        let announced = self.frame_count_hint?;
+        let got = self.delivered + self.skipped;
+        // Frame counts in containers are estimates: under 90 % of the announced is an early
+        // end, not rounding.
+        (self.state == State::Finished && got * 10 < announced * 9).then(|| {
+            format!(
+                "{}: the video ended after {got} of the {announced} frames it announces; the \
+                 file is probably truncated (a copy or download that did not finish)",
+                self.path.display()
+            )
+        })
+    }
+
     fn frame_count_hint(&self) -> Option<u64> {
         self.frame_count_hint
     }
