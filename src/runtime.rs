@@ -7,7 +7,7 @@
 //! command that installs it.
 
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use ort::environment::Environment;
 
@@ -42,11 +42,15 @@ pub enum RuntimeError {
     )]
     NotFound { searched: Vec<SearchedPlace> },
     #[error(
-        "ONNX Runtime at {path} could not be loaded: {reason}. Reinstall it with `{INSTALL_COMMAND}` (plumbline needs version {ORT_VERSION})."
+        "ONNX Runtime at {path} could not be {stage}: {source}. Reinstall it with `{INSTALL_COMMAND}` (plumbline needs version {ORT_VERSION})."
     )]
-    LoadFailed { path: PathBuf, reason: String },
-    #[error("ONNX Runtime at {path} loaded but could not start: {reason}")]
-    EnvironmentFailed { path: PathBuf, reason: String },
+    LoadFailed {
+        path: PathBuf,
+        /// "loaded" (the library) or "started" (its environment).
+        stage: &'static str,
+        #[source]
+        source: Arc<dyn std::error::Error + Send + Sync>,
+    },
 }
 
 fn list_places(places: &[SearchedPlace]) -> String {
@@ -134,7 +138,10 @@ pub fn find_library() -> Result<PathBuf, RuntimeError> {
         .ok_or(RuntimeError::NotFound { searched: places })
 }
 
-static ENVIRONMENT: OnceLock<Result<Environment, String>> = OnceLock::new();
+/// How loading failed: the stage and ONNX Runtime's error, shared by every later caller.
+type LoadFailure = (&'static str, Arc<dyn std::error::Error + Send + Sync>);
+
+static ENVIRONMENT: OnceLock<Result<Environment, LoadFailure>> = OnceLock::new();
 
 /// Loads ONNX Runtime once per process and returns its environment.
 ///
@@ -142,19 +149,28 @@ static ENVIRONMENT: OnceLock<Result<Environment, String>> = OnceLock::new();
 pub fn environment() -> Result<Environment, RuntimeError> {
     let path = find_library()?;
     let loaded = ENVIRONMENT.get_or_init(|| start_environment(&path));
-    loaded.clone().map_err(|reason| RuntimeError::LoadFailed {
-        path: path.clone(),
-        reason,
-    })
+    loaded
+        .clone()
+        .map_err(|(stage, source)| RuntimeError::LoadFailed {
+            path: path.clone(),
+            stage,
+            source,
+        })
 }
 
-fn start_environment(path: &Path) -> Result<Environment, String> {
-    let builder = ort::init_from(path).map_err(|error| error.to_string())?;
+fn start_environment(path: &Path) -> Result<Environment, LoadFailure> {
+    let builder = ort::init_from(path).map_err(|error| ("loaded", shared(error)))?;
     builder
         .with_name("plumbline")
         .with_telemetry(false)
         .build()
-        .map_err(|error| format!("the runtime did not start: {error}"))
+        .map_err(|error| ("started", shared(error)))
+}
+
+fn shared(
+    error: impl std::error::Error + Send + Sync + 'static,
+) -> Arc<dyn std::error::Error + Send + Sync> {
+    Arc::new(error)
 }
 
 #[cfg(test)]

@@ -18,17 +18,27 @@ pub enum PoseError {
     #[error(transparent)]
     Model(#[from] ModelError),
     #[error(
-        "model {} could not be loaded by ONNX Runtime: {reason}. Regenerate it with `bash scripts/convert_models.sh`.",
+        "model {} could not be loaded by ONNX Runtime: {source}. Regenerate it with `bash scripts/convert_models.sh`.",
         .path.display()
     )]
-    Unloadable { path: PathBuf, reason: String },
+    Unloadable {
+        path: PathBuf,
+        #[source]
+        source: ort::Error,
+    },
     #[error(
         "model {} does not have the expected inputs and outputs ({reason}); it is not the model plumbline was built for.",
         .path.display()
     )]
     UnexpectedLayout { path: PathBuf, reason: String },
-    #[error("running {model} failed: {reason}")]
-    Inference { model: &'static str, reason: String },
+    #[error("running {model} failed: {source}")]
+    Inference {
+        model: &'static str,
+        #[source]
+        source: ort::Error,
+    },
+    #[error("running {model} gave an unexpected result: {reason}")]
+    UnexpectedOutput { model: &'static str, reason: String },
 }
 
 /// ONNX Runtime threads per model. One thread is both the fastest per frame on a 2-core
@@ -56,22 +66,22 @@ impl OnnxModel {
     ) -> Result<Self, PoseError> {
         let environment = runtime::environment()?;
         let (path, bytes) = locator.load_verified(model)?;
-        let unloadable = |reason: String| PoseError::Unloadable {
+        let unloadable = |source: ort::Error| PoseError::Unloadable {
             path: path.clone(),
-            reason,
+            source,
         };
         let session = Session::builder(&environment)
-            .map_err(|error| unloadable(error.to_string()))?
+            .map_err(unloadable)?
             .with_intra_threads(INTRA_OP_THREADS)
-            .map_err(|error| unloadable(error.to_string()))?
+            .map_err(|error| unloadable(error.into()))?
             .with_inter_threads(1)
-            .map_err(|error| unloadable(error.to_string()))?
+            .map_err(|error| unloadable(error.into()))?
             .with_intra_op_spinning(false)
-            .map_err(|error| unloadable(error.to_string()))?
+            .map_err(|error| unloadable(error.into()))?
             .with_inter_op_spinning(false)
-            .map_err(|error| unloadable(error.to_string()))?
+            .map_err(|error| unloadable(error.into()))?
             .commit_from_memory(&bytes)
-            .map_err(|error| unloadable(error.to_string()))?;
+            .map_err(unloadable)?;
 
         let layout_error = |reason: String| PoseError::UnexpectedLayout {
             path: path.clone(),
@@ -128,22 +138,20 @@ impl OnnxModel {
     /// order given at load.
     pub fn run(&mut self, input: &[f32]) -> Result<&[Vec<f32>], PoseError> {
         let model = self.model.file_name();
-        let failed = |reason: String| PoseError::Inference { model, reason };
-        let tensor = TensorRef::from_array_view((self.input_shape, input))
-            .map_err(|error| failed(error.to_string()))?;
+        let failed = |source: ort::Error| PoseError::Inference { model, source };
+        let unexpected = |reason: String| PoseError::UnexpectedOutput { model, reason };
+        let tensor = TensorRef::from_array_view((self.input_shape, input)).map_err(failed)?;
         let results = self
             .session
             .run(ort::inputs![self.input_name.as_str() => tensor])
-            .map_err(|error| failed(error.to_string()))?;
+            .map_err(failed)?;
         for (name, buffer) in self.output_names.iter().zip(self.outputs.iter_mut()) {
             let value = results
                 .get(name)
-                .ok_or_else(|| failed(format!("output {name} missing")))?;
-            let (_, data) = value
-                .try_extract_tensor::<f32>()
-                .map_err(|error| failed(error.to_string()))?;
+                .ok_or_else(|| unexpected(format!("output {name} missing")))?;
+            let (_, data) = value.try_extract_tensor::<f32>().map_err(failed)?;
             if data.len() != buffer.len() {
-                return Err(failed(format!(
+                return Err(unexpected(format!(
                     "output {name} has {} values, expected {}",
                     data.len(),
                     buffer.len()

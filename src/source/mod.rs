@@ -100,6 +100,16 @@ pub enum SourceError {
         reason: String,
     },
 
+    /// FFmpeg could not open the file as any media it knows.
+    #[error("{}: not a video or image plumbline can read ({source}); {CONVERT_HINT}", .path.display())]
+    NotMedia {
+        /// The file.
+        path: PathBuf,
+        /// What FFmpeg said.
+        #[source]
+        source: ffmpeg_next::Error,
+    },
+
     /// A media file without any video stream (e.g. audio only).
     #[error("{}: has no video stream ({reason}); use a file with video, or {CONVERT_HINT}", .path.display())]
     NoVideoStream {
@@ -331,7 +341,9 @@ mod tests {
         std::fs::write(&fake, "this is not a video, just text\n".repeat(20)).unwrap();
         let err = open_path(&fake, DEFAULT_IMAGE_FPS).err().unwrap();
         let message = err.to_string();
-        assert!(matches!(err, SourceError::Unreadable { .. }), "{err:?}");
+        assert!(matches!(err, SourceError::NotMedia { .. }), "{err:?}");
+        // FFmpeg's own error is kept as the source, not only as text.
+        assert!(std::error::Error::source(&err).is_some());
         assert!(message.contains("fake.mp4"), "{message}");
         assert!(message.contains("not a video or image"), "{message}");
         assert!(message.contains("ffmpeg -i IN OUT.mp4"), "{message}");

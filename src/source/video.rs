@@ -119,9 +119,9 @@ impl VideoSource {
             reason: "FFmpeg needs a UTF-8 path; rename the file".to_owned(),
         })?;
         let url = format!("file:{utf8_path}");
-        let input = format::input(&url).map_err(|error| SourceError::Unreadable {
+        let input = format::input(&url).map_err(|source| SourceError::NotMedia {
             path: path.to_path_buf(),
-            reason: error.to_string(),
+            source,
         })?;
         let stream =
             input
