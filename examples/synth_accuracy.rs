@@ -8,6 +8,9 @@
 //!                                                                # scripts/make_synth_fixtures.py
 //! ```
 
+// The evaluation code is the accuracy tests' own (tests/support/synth_eval.rs), where a failed
+// expect is a failed test; here it stops the benchmark with that message.
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 #[path = "../tests/support/synth_eval.rs"]
 mod synth_eval;
 

@@ -10,6 +10,7 @@ pub fn process_cpu_time() -> Duration {
         tv_nsec: 0,
     };
     // SAFETY: clock_gettime only writes into the timespec we pass; the clock id is a constant.
+    #[allow(unsafe_code)]
     let status = unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut spec) };
     if status != 0 {
         return Duration::ZERO;

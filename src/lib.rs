@@ -1,8 +1,6 @@
 //! plumbline: a webcam posture monitor. The library holds everything; `main.rs` only parses
 //! arguments and reports errors.
 
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
-
 pub mod analyze;
 pub mod app;
 pub mod calibrate;

@@ -2,6 +2,9 @@
 //! ahead while it runs with libfaketime (the monotonic clock untouched, as in a suspend): the
 //! later seconds must be recorded at the later hour, in a second session.
 
+// Test code: a failed unwrap or expect is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod support;
 
 use std::path::Path;

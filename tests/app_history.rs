@@ -3,6 +3,9 @@
 //! 7-day overview and its bars, the CSV export, and the calm messages for a missing or damaged
 //! history file.
 
+// Test code: a failed unwrap or expect is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::{Path, PathBuf};
 
 use egui::accesskit::Role;

@@ -2,6 +2,9 @@
 //! pipeline: scripted updates in, recorded commands out. Widgets are found by their labels.
 //! Plus the app's command line: `--source` checks.
 
+// Test code: a failed unwrap or expect is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod support;
 
 use std::collections::VecDeque;

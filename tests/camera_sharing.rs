@@ -4,6 +4,9 @@
 //! go within 2 s and come back within 5 s after the other process closes it, without a fault;
 //! a program that only peeks at the device must not interrupt monitoring.
 
+// Test code: a failed unwrap or expect is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod support;
 #[path = "support/watched_camera.rs"]
 mod watched_camera;

@@ -1,6 +1,9 @@
 //! The binary from the outside: version and help, a missing ONNX Runtime, and missing,
 //! truncated or altered models each give a clear error.
 
+// Test code: a failed unwrap or expect is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod support;
 
 use support::{fixture, models_dir, plumbline, run};

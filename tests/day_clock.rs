@@ -3,6 +3,9 @@
 //! back an hour, local midnight, and both daylight-saving switches under `TZ=Europe/Berlin`.
 //! The clock is moved through the seam ([`ShiftedClock`]); everything else is real.
 
+// Test code: a failed unwrap or expect is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod support;
 
 use std::sync::mpsc;

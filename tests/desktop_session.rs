@@ -3,6 +3,9 @@
 //! driving the real pipeline on a camera that records when it is open. Locking or sleeping
 //! releases the camera and pauses with the reason; unlocking or waking reopens it.
 
+// Test code: a failed unwrap or expect is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod support;
 #[path = "support/watched_camera.rs"]
 mod watched_camera;

@@ -2,6 +2,9 @@
 //! Xvfb in CI), until it shows a posture state; screenshots are taken and checked not to be
 //! blank. They are kept in `target/gui-smoke/` (the README's screenshots come from this run).
 
+// Test code: a failed unwrap or expect is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod support;
 
 use std::path::{Path, PathBuf};

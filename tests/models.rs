@@ -1,6 +1,9 @@
 //! Smoke proof for each model: it loads through ONNX Runtime, has the expected outputs, and
 //! answers sensibly on a real crop and on a flat grey one.
 
+// Test code: a failed unwrap or expect is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod support;
 
 use image::imageops::FilterType;

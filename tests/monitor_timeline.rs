@@ -2,6 +2,9 @@
 //! run in milliseconds, checking persistence, hysteresis, away, snooze, escalation, breaks,
 //! stale baselines, second persons, camera faults and pause.
 
+// Test code: a failed unwrap or expect is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use plumbline::monitor::{
     BreakSource, CameraFaultKind, Control, Event, Input, Monitor, MonitorConfig, MonitorState,
     Observation, Prompt, PromptKind, Reason, RecalibrateReason, SubjectBox,

@@ -1,6 +1,9 @@
 //! The monitoring pipeline's threads with a scripted camera that works, goes busy, freezes and
 //! comes back: monitoring carries on through every fault and shuts down cleanly.
 
+// Test code: a failed unwrap or expect is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod support;
 
 use std::sync::mpsc;

@@ -2,6 +2,9 @@
 //! whose results `tests/reference/make_reference.py` committed as JSON, plus negative inputs
 //! that must never panic.
 
+// Test code: a failed unwrap or expect is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod support;
 
 use image::RgbImage;

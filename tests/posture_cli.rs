@@ -1,6 +1,9 @@
 //! `calibrate` and `analyze --baseline` on the real fixtures: every number finite and plausible,
 //! failures with a reason and a non-zero exit.
 
+// Test code: a failed unwrap or expect is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod support;
 
 use serde_json::Value;

@@ -5,6 +5,9 @@
 //! fast-start MP4) with the `ffmpeg` command-line tool into a temporary directory; where that tool
 //! is missing they say so on stderr and check only what they can without it.
 
+// Test code: a failed unwrap or expect is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

@@ -4,6 +4,9 @@
 //! sent more than 2 s before the kill, and open again at once (the dead child's lock does not
 //! block).
 
+// Test code: a failed unwrap or expect is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};

@@ -3,6 +3,9 @@
 //! recorder (batching, a full disk), rollup and retention, and the queries, report and exports
 //! the day view and the CLI use.
 
+// Test code: a failed unwrap or expect is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;

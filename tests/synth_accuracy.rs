@@ -9,6 +9,9 @@
 //! measured when they were set (docs/geometry.md lists each target, the figure and why), so a
 //! change that makes them worse fails here; it is not a statement that they are good enough.
 
+// Test code: a failed unwrap or expect is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod support;
 
 #[path = "support/synth_eval.rs"]

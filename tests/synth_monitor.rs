@@ -4,6 +4,9 @@
 //! on the subject's five upright photos. Target: a posture prompt within 45 s of the start of a
 //! sustained ≥ 15° forward head, and none while upright.
 
+// Test code: a failed unwrap or expect is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod support;
 
 use std::path::{Path, PathBuf};

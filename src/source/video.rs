@@ -91,6 +91,7 @@ struct Scaler(scaling::Context);
 // SAFETY: an SwsContext has no thread affinity; it is only unsafe to use from two threads at
 // once. `Scaler` is owned by exactly one `VideoSource` and used only through `&mut self`, so it
 // is never shared, only moved along with its owner.
+#[allow(unsafe_code)]
 unsafe impl Send for Scaler {}
 
 /// Sets FFmpeg up once per process and silences its log output.
