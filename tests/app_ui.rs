@@ -604,3 +604,25 @@ fn a_history_problem_is_shown_while_monitoring_goes_on() {
         "The disk is full: history is kept in memory for now."
     ));
 }
+
+#[test]
+fn the_window_notices_when_monitoring_stops_answering() {
+    let folder = tempfile::tempdir().unwrap();
+    let fake = FakeBackend::default();
+    fake.push(live(1.0, status(MonitorState::Upright), None));
+    let mut harness = app(folder.path(), &fake);
+    harness.run();
+    assert!(shows(&harness, "Upright"));
+    // Steps are a quarter of a second: 12 s without an update.
+    harness.run_steps(48);
+    assert!(
+        shows(&harness, "Monitoring has not answered"),
+        "no stall shown"
+    );
+    assert!(shows(&harness, "Not monitoring"));
+    // An update clears it.
+    fake.push(live(13.0, status(MonitorState::Upright), None));
+    harness.run();
+    assert!(!shows(&harness, "Monitoring has not answered"));
+    assert!(shows(&harness, "Upright"));
+}

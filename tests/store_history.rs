@@ -668,6 +668,7 @@ Posture report for Saturday 2026-03-14 (UTC+01:00)
 
   Monitored       1 h 20 min  (at the desk 1 h 05 min, away 15 min)
   Not monitored   20 min  (paused 10 min, camera problem 10 min)
+  Longest sitting 45 min, 09:00-09:45 without a break
   Upright         69 % of the time at the desk (slouching 15 min)
   Longest slouch  15 min, 09:30-09:45
   Prompts         1

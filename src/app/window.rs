@@ -127,7 +127,15 @@ struct View {
     notice: Option<String>,
     /// The window was minimised once at start-up (when the setting asks for it).
     started: bool,
+    /// When the last update from monitoring arrived (the UI's clock, seconds).
+    last_update_s: Option<f64>,
+    /// Monitoring has sent nothing for this long (seconds), past [`STALL_S`].
+    stalled_s: Option<f64>,
 }
+
+/// Monitoring sends an update at least every half second while it runs (a quiet tick when
+/// there is no frame); this long without one means it has stopped answering.
+pub const STALL_S: f64 = 10.0;
 
 /// Something the user asked for, carried out after drawing.
 #[must_use]
@@ -214,6 +222,15 @@ impl PlumblineApp {
         let now = ctx.input(|input| input.time);
         while let Some(update) = self.runtime.backend.try_recv() {
             self.apply_update(ctx, update);
+            self.view.last_update_s = Some(now);
+        }
+        self.view.stalled_s = match (self.view.last_update_s, &self.view.fatal) {
+            (Some(last), None) if now - last > STALL_S => Some(now - last),
+            _ => None,
+        };
+        if self.view.fatal.is_none() && self.view.last_update_s.is_some() {
+            // Look again when an update is overdue, even if nothing else repaints.
+            ctx.request_repaint_after(std::time::Duration::from_secs_f64(STALL_S / 2.0));
         }
         if let Some(panel) = &mut self.view.history {
             panel.poll();
@@ -388,12 +405,18 @@ impl PlumblineApp {
         let mut actions = Vec::new();
         let look = match (&self.view.fatal, self.state()) {
             (Some(_), _) => theme::STOPPED,
+            (None, _) if self.view.stalled_s.is_some() => theme::STOPPED,
             (None, Some(state)) => theme::state_look(state),
             (None, None) => theme::STARTING,
         };
         ui.horizontal(|ui| {
             theme::badge(ui, &look, true);
             let hint = match &self.view.live {
+                _ if self.view.stalled_s.is_some() => format!(
+                    "Monitoring has not answered for {:.0} s. If it stays like this, quit \
+                     plumbline and start it again.",
+                    self.view.stalled_s.unwrap_or_default()
+                ),
                 Some(live) if self.view.fatal.is_none() => format!(
                     "{} ({} so far)",
                     live.status.held_by.map_or(look.hint, theme::hold_hint),
