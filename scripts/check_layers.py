@@ -22,10 +22,8 @@ LAYERS = [
     ["coach", "settings"],
     ["pipeline"],
     ["wiring"],
-    ["analyze"],
-    ["calibrate", "headless"],
     ["app"],
-    ["cli", "lib"],
+    ["commands", "lib"],
     ["main"],
 ]
 RANK = {module: rank for rank, layer in enumerate(LAYERS) for module in layer}

@@ -17,8 +17,8 @@ fn describe(error: &anyhow::Error) -> String {
 }
 
 fn main() -> ExitCode {
-    let cli = plumbline::cli::Cli::parse();
-    match plumbline::cli::run(cli) {
+    let cli = plumbline::commands::cli::Cli::parse();
+    match plumbline::commands::cli::run(cli) {
         Ok(code) => code,
         Err(error) => {
             eprintln!("plumbline: {}", describe(&error));

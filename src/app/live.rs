@@ -320,7 +320,7 @@ fn calibration_update(progress: &CalibrationProgress) -> CalibrationUpdate {
             baseline,
             not_saved,
         } => CalibrationUpdate::Succeeded {
-            summary: crate::calibrate::summarize(baseline)
+            summary: crate::coach::baseline_summary::summarize(baseline)
                 .into_iter()
                 .chain(
                     not_saved

@@ -4,7 +4,7 @@
 //! talks to the pipeline through [`backend`]; [`live`] starts the real one.
 
 pub mod backend;
-mod calibration;
+mod calibration_panel;
 mod day_view;
 pub mod figures;
 pub mod history;

@@ -11,7 +11,7 @@ use egui::{RichText, Ui};
 use image::RgbImage;
 
 use super::backend::{Backend, Command, LiveUpdate, Update};
-use super::calibration::{self, Calibration, CalibrationAction};
+use super::calibration_panel::{self, Calibration, CalibrationAction};
 use super::day_view;
 use super::history::{self, HistoryAction, HistoryPanel, HistorySource, StoreHistory};
 use super::live_view;
@@ -365,7 +365,7 @@ impl PlumblineApp {
                 .resizable(false)
                 .show(ui, |ui| {
                     ui.add_space(8.0);
-                    if let Some(action) = calibration::show(ui, state, now) {
+                    if let Some(action) = calibration_panel::show(ui, state, now) {
                         actions.push(Action::Calibration(action));
                     }
                 });
@@ -731,7 +731,7 @@ impl PlumblineApp {
         match action {
             CalibrationAction::Start => {
                 self.view.dialog = Some(Dialog::Calibration(Calibration::Countdown {
-                    ends_at: now + calibration::COUNTDOWN_S,
+                    ends_at: now + calibration_panel::COUNTDOWN_S,
                 }));
                 ctx.request_repaint();
             }
@@ -790,7 +790,7 @@ impl PlumblineApp {
                 self.view.prompt = None;
                 self.runtime.backend.send(Command::PromptDismissed);
                 self.view.dialog = Some(Dialog::Calibration(Calibration::Countdown {
-                    ends_at: now + calibration::COUNTDOWN_S,
+                    ends_at: now + calibration_panel::COUNTDOWN_S,
                 }));
             }
         }

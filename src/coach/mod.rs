@@ -3,6 +3,7 @@
 //! come twice in a row. All wording lives in the exercise library (`assets/exercises.toml`);
 //! this module only chooses and fills it in.
 
+pub mod baseline_summary;
 pub mod library;
 pub mod setup;
 

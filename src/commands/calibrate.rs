@@ -7,9 +7,9 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 
-use crate::analyze::frame_mode_for;
+use crate::commands::analyze::frame_mode_for;
 use crate::geometry::{
-    self, Baseline, CalibrationReport, CameraIntrinsics, constants::MIN_CALIBRATION_FRAMES,
+    self, CalibrationReport, CameraIntrinsics, constants::MIN_CALIBRATION_FRAMES,
 };
 use crate::models::ModelLocator;
 use crate::pose::{BlazePose, FrameMode, LandmarkModel, PoseEstimator};
@@ -46,65 +46,6 @@ pub fn render_report(report: &CalibrationReport) -> String {
     text
 }
 
-fn degrees(value: Option<f32>) -> String {
-    value.map_or_else(|| "—".to_string(), |value| format!("{value:.1}°"))
-}
-
-/// A short summary of a baseline for the terminal and the app.
-pub fn summarize(baseline: &Baseline) -> Vec<(String, String)> {
-    let metrics = &baseline.metrics;
-    vec![
-        ("View".to_string(), baseline.view.as_str().to_string()),
-        ("Frames used".to_string(), baseline.frames_used.to_string()),
-        (
-            "Resolution".to_string(),
-            format!("{}×{}", baseline.image_width, baseline.image_height),
-        ),
-        (
-            "Position in frame".to_string(),
-            format!(
-                "shoulders at {:.0} % across, {:.0} % down; shoulder width {:.0} % of the frame",
-                baseline.subject.x * 100.0,
-                baseline.subject.y * 100.0,
-                baseline.subject.size * 100.0
-            ),
-        ),
-        (
-            "Head forward (ear over shoulder)".to_string(),
-            degrees(metrics.forward_head_deg),
-        ),
-        ("Head pitch".to_string(), degrees(metrics.head_pitch_deg)),
-        (
-            "Camera".to_string(),
-            match &baseline.reference.face {
-                Some(face) => format!(
-                    "about {:.0} cm from your face, {:.0}° {} eye level",
-                    face.camera_distance_m * 100.0,
-                    face.camera_below_eyes_deg.abs(),
-                    if face.camera_below_eyes_deg >= 0.0 {
-                        "below"
-                    } else {
-                        "above"
-                    }
-                ),
-                None => "not measured (the face model did not see your face)".to_string(),
-            },
-        ),
-        ("Head tilt".to_string(), degrees(metrics.head_roll_deg)),
-        (
-            "Shoulder tilt".to_string(),
-            degrees(metrics.shoulder_roll_deg),
-        ),
-    ]
-    .into_iter()
-    .chain(
-        crate::coach::setup::advice_for_baseline(baseline)
-            .into_iter()
-            .map(|advice| ("To change".to_string(), advice.line())),
-    )
-    .collect()
-}
-
 /// The `calibrate` command.
 pub fn run(settings: &CalibrateSettings, locator: &ModelLocator) -> anyhow::Result<ExitCode> {
     let mut frames = source::open_path(&settings.input, settings.fps)?;
@@ -135,7 +76,7 @@ pub fn run(settings: &CalibrateSettings, locator: &ModelLocator) -> anyhow::Resu
         Ok(baseline) => {
             baseline.save(&settings.out)?;
             writeln!(stdout, "Baseline saved to {}", settings.out.display())?;
-            for (label, value) in summarize(&baseline) {
+            for (label, value) in crate::coach::baseline_summary::summarize(&baseline) {
                 writeln!(stdout, "  {label}: {value}")?;
             }
             Ok(ExitCode::SUCCESS)

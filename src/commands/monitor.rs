@@ -9,9 +9,9 @@ use std::sync::mpsc;
 use anyhow::Context;
 use serde_json::{Value, json};
 
-use crate::analyze::frame_mode_for;
 use crate::camera::{CameraSelector, CameraSettings};
 use crate::clock::ClockAnchor;
+use crate::commands::analyze::frame_mode_for;
 use crate::geometry::Baseline;
 use crate::models::ModelLocator;
 use crate::monitor::Event;

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::analyze::{self, OutputFormat};
+use crate::commands::analyze::{self, OutputFormat};
 use crate::models::{ModelFile, ModelLocator};
 use crate::pose::LandmarkModel;
 
@@ -199,8 +199,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             analyze::run(&settings, &locator)?;
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Calibrate(args)) => crate::calibrate::run(
-            &crate::calibrate::CalibrateSettings {
+        Some(Command::Calibrate(args)) => crate::commands::calibrate::run(
+            &crate::commands::calibrate::CalibrateSettings {
                 input: args.input,
                 out: args.out,
                 model: args.model.into(),
@@ -213,7 +213,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let start_unix_s = args
                 .start
                 .as_deref()
-                .map(crate::headless::parse_start)
+                .map(crate::commands::monitor::parse_start)
                 .transpose()
                 .map_err(anyhow::Error::msg)?;
             let mut settings = crate::settings::Settings::default();
@@ -233,8 +233,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     .collect::<Vec<_>>()
                     .join("; ")
             );
-            crate::headless::run(
-                &crate::headless::MonitorSettings {
+            crate::commands::monitor::run(
+                &crate::commands::monitor::MonitorSettings {
                     input: args.input,
                     baseline: args.baseline,
                     start_unix_s,
