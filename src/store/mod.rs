@@ -20,6 +20,7 @@
 pub mod codec;
 pub mod db;
 pub mod error;
+pub mod event_detail;
 pub mod export;
 pub mod lock;
 pub mod query;

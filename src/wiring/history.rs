@@ -1,15 +1,21 @@
 //! What monitoring puts in the history: the monitor's vocabulary ([`crate::monitor`]) mapped
-//! to the store's (states one to one, observations to samples, events and controls to
-//! [`StoredEvent`]s whose detail is the monitor's own serde JSON minus the tag and the time),
-//! and [`record_step`], which hands each pipeline step to the recorder. The monitor's times
+//! to the store's (states one to one, observations to samples, events to [`StoredEvent`]s with
+//! the store's own versioned details, `store::event_detail`, every code given by an
+//! exhaustive match here), and [`record_step`], which hands each pipeline step to the
+//! recorder. The monitor's times
 //! are seconds on its monotonic clock; a [`ClockAnchor`] turns them into UTC milliseconds.
 //! This is wiring: the store itself knows nothing of the monitor or the pipeline.
 
-use serde_json::Value;
-
 pub use crate::clock::ClockAnchor;
-use crate::monitor::{Control, Event, MonitorState, Observation, Prompt, PromptKind};
+use crate::monitor::{
+    BreakSource, CameraFaultKind, Event, Fault, MonitorState, Observation, Prompt, PromptKind,
+    Reason, RecalibrateReason,
+};
 use crate::pipeline::{CalibrationProgress, StepOutput};
+use crate::store::event_detail::{
+    BreakDetail, CalibrationDetail, CameraFaultDetail, ClockJumpDetail, DeviationsDetail,
+    PromptDetail, SnoozeEndDetail, StateChangeDetail,
+};
 use crate::store::{EventKind, RecorderHandle, Sample, State, StoredEvent};
 
 impl From<MonitorState> for State {
@@ -43,17 +49,54 @@ pub fn sample_from_observation(
     }
 }
 
-/// JSON of `value` as an object, without the given keys.
-fn detail_without(value: impl serde::Serialize, drop: &[&str]) -> Value {
-    let mut value = serde_json::to_value(value).unwrap_or(Value::Null);
-    match &mut value {
-        Value::Object(map) => {
-            for key in drop {
-                map.remove(*key);
-            }
-            value
-        }
-        _ => Value::Object(serde_json::Map::new()),
+/// The stored code of each reason for a state change. Exhaustive, so a new reason must be
+/// given its code here; the codes are pinned by a test, so renaming a monitor variant does not
+/// change what is on disk.
+pub fn reason_code(reason: Reason) -> &'static str {
+    match reason {
+        Reason::CalibrationStarted => "calibration_started",
+        Reason::CalibrationFinished => "calibration_finished",
+        Reason::CalibrationCancelled => "calibration_cancelled",
+        Reason::FaultSeen => "fault_seen",
+        Reason::FaultPersisted => "fault_persisted",
+        Reason::FaultFaded => "fault_faded",
+        Reason::UprightHeld => "upright_held",
+        Reason::NobodyInView => "nobody_in_view",
+        Reason::PersonReturned => "person_returned",
+        Reason::Paused => "paused",
+        Reason::Resumed => "resumed",
+        Reason::Snoozed => "snoozed",
+        Reason::SnoozeEnded => "snooze_ended",
+        Reason::CameraFault => "camera_fault",
+        Reason::CameraOk => "camera_ok",
+        Reason::BreakTaken => "break_taken",
+        Reason::TimeUnseen => "time_unseen",
+        Reason::ScreenLocked => "screen_locked",
+        Reason::Asleep => "asleep",
+        Reason::CameraInUse => "camera_in_use",
+        Reason::Released => "released",
+    }
+}
+
+fn prompt_kind_code(kind: PromptKind) -> &'static str {
+    match kind {
+        PromptKind::Posture => "posture",
+        PromptKind::Break => "break",
+        PromptKind::Recalibrate => "recalibrate",
+    }
+}
+
+fn recalibrate_reason_code(reason: RecalibrateReason) -> &'static str {
+    match reason {
+        RecalibrateReason::Moved => "moved",
+        RecalibrateReason::SubjectMismatch => "subject_mismatch",
+    }
+}
+
+fn break_source_code(source: BreakSource) -> &'static str {
+    match source {
+        BreakSource::Away => "away",
+        BreakSource::Exercise => "exercise",
     }
 }
 
@@ -66,84 +109,61 @@ pub fn prompt_kind(prompt: &Prompt) -> EventKind {
     }
 }
 
-/// A monitor event as stored. For prompts, add the coach's words with
-/// [`with_coach_text`].
-pub fn event_from_monitor(event: &Event, clock: &ClockAnchor) -> StoredEvent {
-    let (at_s, kind) = match event {
-        Event::StateChanged { at_s, .. } => (*at_s, EventKind::StateChange),
-        Event::Prompt(prompt) => (prompt.at_s, prompt_kind(prompt)),
-        Event::BreakTaken { at_s, .. } => (*at_s, EventKind::Break),
-        Event::SnoozeEnded { at_s, .. } => (*at_s, EventKind::SnoozeEnd),
-    };
-    let detail = match event {
-        Event::Prompt(prompt) => detail_without(prompt, &["at_s"]),
-        other => detail_without(other, &["event", "at_s"]),
-    };
-    StoredEvent {
-        time_ms: clock.unix_ms(at_s),
-        kind,
-        detail,
-    }
+/// What the coach told the user about a prompt: the reason in words, the exercise's id.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct CoachWords<'a> {
+    pub reason: Option<&'a str>,
+    pub exercise: Option<&'a str>,
 }
 
-/// Adds what the coach told the user to a prompt event: the reason in words and the
-/// suggested exercise's id.
-pub fn with_coach_text(event: StoredEvent, reason: &str, exercise_id: Option<&str>) -> StoredEvent {
-    let event = event.with("reason", reason);
-    match exercise_id {
-        Some(id) => event.with("exercise", id),
-        None => event,
+/// A monitor event as stored (prompts with what the coach said about them).
+pub fn event_from_monitor(event: &Event, clock: &ClockAnchor, words: CoachWords) -> StoredEvent {
+    match event {
+        Event::StateChanged {
+            from,
+            to,
+            at_s,
+            reason,
+        } => StoredEvent::with_detail(
+            clock.unix_ms(*at_s),
+            EventKind::StateChange,
+            &StateChangeDetail {
+                from: (*from).into(),
+                to: (*to).into(),
+                reason: reason_code(*reason),
+            },
+        ),
+        Event::Prompt(prompt) => StoredEvent::with_detail(
+            clock.unix_ms(prompt.at_s),
+            prompt_kind(prompt),
+            &PromptDetail {
+                kind: prompt_kind_code(prompt.kind),
+                fault: prompt.fault.map(Fault::as_str),
+                deviations: DeviationsDetail {
+                    forward_head_dev_deg: prompt.deviations.forward_head_dev_deg,
+                    rounded_shoulder_dev_deg: prompt.deviations.rounded_shoulder_dev_deg,
+                    lateral_dev_deg: prompt.deviations.lateral_dev_deg,
+                },
+                lasted_s: prompt.lasted_s,
+                level: prompt.level,
+                recalibrate_reason: prompt.recalibrate_reason.map(recalibrate_reason_code),
+                reason: words.reason.map(str::to_string),
+                exercise: words.exercise.map(str::to_string),
+            },
+        ),
+        Event::BreakTaken { at_s, source } => StoredEvent::with_detail(
+            clock.unix_ms(*at_s),
+            EventKind::Break,
+            &BreakDetail {
+                source: break_source_code(*source),
+            },
+        ),
+        Event::SnoozeEnded { at_s, early } => StoredEvent::with_detail(
+            clock.unix_ms(*at_s),
+            EventKind::SnoozeEnd,
+            &SnoozeEndDetail { early: *early },
+        ),
     }
-}
-
-/// A user or camera control as stored, if it is worth keeping (`Snooze { minutes: 0 }` is
-/// not: the monitor reports the snooze's end as an event).
-pub fn event_from_control(
-    time_s: f64,
-    control: &Control,
-    clock: &ClockAnchor,
-) -> Option<StoredEvent> {
-    let time_ms = clock.unix_ms(time_s);
-    let event = |kind| StoredEvent::new(time_ms, kind);
-    let detail = detail_without(control, &["control"]);
-    Some(match control {
-        Control::CalibrationStarted => event(EventKind::Calibration).with("phase", "started"),
-        Control::CalibrationFinished { .. } => StoredEvent {
-            time_ms,
-            kind: EventKind::Calibration,
-            detail,
-        }
-        .with("phase", "finished"),
-        Control::CalibrationCancelled => event(EventKind::Calibration).with("phase", "cancelled"),
-        Control::Pause => event(EventKind::Pause).with("reason", "by_user"),
-        Control::Resume => event(EventKind::Resume).with("reason", "by_user"),
-        Control::Hold { reason } => event(EventKind::Pause).with(
-            "reason",
-            serde_json::to_value(reason).unwrap_or(Value::Null),
-        ),
-        Control::Release { reason } => event(EventKind::Resume).with(
-            "reason",
-            serde_json::to_value(reason).unwrap_or(Value::Null),
-        ),
-        Control::Snooze { minutes: 0 } => return None,
-        // Recorded from the clock jump itself (`EventKind::ClockJump`).
-        Control::TimeUnseen { .. } => return None,
-        Control::Snooze { .. } => StoredEvent {
-            time_ms,
-            kind: EventKind::Snooze,
-            detail,
-        },
-        Control::CameraFault { .. } => StoredEvent {
-            time_ms,
-            kind: EventKind::CameraFault,
-            detail,
-        },
-        Control::CameraOk => event(EventKind::CameraOk),
-        Control::Acknowledged { kind } => event(EventKind::Acknowledged)
-            .with("prompt", serde_json::to_value(kind).unwrap_or(Value::Null)),
-        Control::ExerciseDone { kind } => event(EventKind::ExerciseDone)
-            .with("prompt", serde_json::to_value(kind).unwrap_or(Value::Null)),
-    })
 }
 
 /// Hands one step's numbers and events to the recorder (never blocks), stamped in UTC through
@@ -152,11 +172,14 @@ pub fn event_from_control(
 pub fn record_step(recorder: &RecorderHandle, output: &StepOutput) {
     let clock = &output.wall;
     if let Some(jump) = &output.clock_jump {
-        recorder.event(
-            StoredEvent::new(jump.expected_ms, EventKind::ClockJump)
-                .with("from_ms", jump.expected_ms)
-                .with("gap_ms", jump.gap_ms()),
-        );
+        recorder.event(StoredEvent::with_detail(
+            jump.expected_ms,
+            EventKind::ClockJump,
+            &ClockJumpDetail {
+                from_ms: jump.expected_ms,
+                gap_ms: jump.gap_ms(),
+            },
+        ));
         recorder.split_session(jump.expected_ms, jump.actual_ms);
     }
     let deviation = output.analysis.as_ref().map(|a| &a.judgement.deviation);
@@ -171,59 +194,69 @@ pub fn record_step(recorder: &RecorderHandle, output: &StepOutput) {
             .map_or(0.0, |analysis| analysis.judgement.confidence),
     });
     for event in &output.events {
-        let mut stored = event_from_monitor(event, clock);
-        if let (Some(_), Some(message)) = (event.as_prompt(), &output.prompt) {
-            stored = with_coach_text(
-                stored,
-                &message.reason,
-                message
+        let words = match (event.as_prompt(), &output.prompt) {
+            (Some(_), Some(message)) => CoachWords {
+                reason: Some(message.reason.as_str()),
+                exercise: message
                     .exercise
                     .as_ref()
                     .map(|exercise| exercise.id.as_str()),
-            );
-        }
-        recorder.event(stored);
+            },
+            _ => CoachWords::default(),
+        };
+        recorder.event(event_from_monitor(event, clock, words));
     }
+    let now_ms = clock.unix_ms(output.time_s);
     if let Some(fault) = &output.camera_fault {
-        recorder.event(
-            StoredEvent::new(clock.unix_ms(output.time_s), EventKind::CameraFault)
-                .with("kind", fault.kind())
-                .with("message", fault.to_string()),
-        );
+        recorder.event(StoredEvent::with_detail(
+            now_ms,
+            EventKind::CameraFault,
+            &CameraFaultDetail {
+                kind: CameraFaultKind::from(fault).as_str(),
+                message: fault.to_string(),
+            },
+        ));
     }
-    let calibration = StoredEvent::new(clock.unix_ms(output.time_s), EventKind::Calibration);
     let calibration = match &output.calibration {
-        Some(CalibrationProgress::Succeeded { baseline, .. }) => Some(
-            calibration
-                .with("phase", "finished")
-                .with("frames_used", baseline.frames_used)
-                .with("view", baseline.view.as_str()),
-        ),
-        Some(CalibrationProgress::Failed { reasons }) => Some(
-            calibration
-                .with("phase", "failed")
-                .with("reasons", reasons.clone()),
-        ),
+        Some(CalibrationProgress::Succeeded { baseline, .. }) => Some(CalibrationDetail {
+            phase: "finished",
+            frames_used: Some(baseline.frames_used),
+            view: Some(baseline.view.as_str()),
+            reasons: Vec::new(),
+        }),
+        Some(CalibrationProgress::Failed { reasons }) => Some(CalibrationDetail {
+            phase: "failed",
+            frames_used: None,
+            view: None,
+            reasons: reasons.clone(),
+        }),
         _ => None,
     };
-    if let Some(event) = calibration {
-        recorder.event(event);
+    if let Some(detail) = calibration {
+        recorder.event(StoredEvent::with_detail(
+            now_ms,
+            EventKind::Calibration,
+            &detail,
+        ));
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::monitor::{
-        BreakSource, CameraFaultKind, Deviations, Fault, Reason, RecalibrateReason,
-    };
+    use crate::monitor::Deviations;
     use crate::verdict::Verdict;
-    use serde_json::json;
 
     const CLOCK: ClockAnchor = ClockAnchor {
         monitor_s: 100.0,
         unix_ms: 1_700_000_000_000,
     };
+
+    /// The detail as the history file keeps it.
+    fn stored(event: &Event) -> (i64, EventKind, String) {
+        let e = event_from_monitor(event, &CLOCK, CoachWords::default());
+        (e.time_ms, e.kind, e.detail.to_string())
+    }
 
     #[test]
     fn states_map_one_to_one_by_name() {
@@ -250,26 +283,59 @@ mod tests {
     }
 
     #[test]
-    fn state_changes_keep_from_to_and_reason() {
-        let e = event_from_monitor(
-            &Event::StateChanged {
+    fn reason_codes_are_pinned() {
+        // What is on disk: changing a code here needs a new detail version and a migration.
+        let pinned = [
+            (Reason::CalibrationStarted, "calibration_started"),
+            (Reason::CalibrationFinished, "calibration_finished"),
+            (Reason::CalibrationCancelled, "calibration_cancelled"),
+            (Reason::FaultSeen, "fault_seen"),
+            (Reason::FaultPersisted, "fault_persisted"),
+            (Reason::FaultFaded, "fault_faded"),
+            (Reason::UprightHeld, "upright_held"),
+            (Reason::NobodyInView, "nobody_in_view"),
+            (Reason::PersonReturned, "person_returned"),
+            (Reason::Paused, "paused"),
+            (Reason::Resumed, "resumed"),
+            (Reason::Snoozed, "snoozed"),
+            (Reason::SnoozeEnded, "snooze_ended"),
+            (Reason::CameraFault, "camera_fault"),
+            (Reason::CameraOk, "camera_ok"),
+            (Reason::BreakTaken, "break_taken"),
+            (Reason::TimeUnseen, "time_unseen"),
+            (Reason::ScreenLocked, "screen_locked"),
+            (Reason::Asleep, "asleep"),
+            (Reason::CameraInUse, "camera_in_use"),
+            (Reason::Released, "released"),
+        ];
+        for (reason, code) in pinned {
+            assert_eq!(reason_code(reason), code);
+        }
+        // The pause causes the history reads back are among them.
+        for code in ["paused", "screen_locked", "asleep", "camera_in_use"] {
+            assert!(
+                crate::store::PauseCause::from_state_reason(code).is_some(),
+                "{code}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_stored_event_detail_is_pinned() {
+        assert_eq!(
+            stored(&Event::StateChanged {
                 from: MonitorState::Drifting,
                 to: MonitorState::Slouching,
                 at_s: 130.0,
                 reason: Reason::FaultPersisted,
-            },
-            &CLOCK,
+            }),
+            (
+                1_700_000_030_000,
+                EventKind::StateChange,
+                r#"{"from":"drifting","reason":"fault_persisted","to":"slouching","v":1}"#
+                    .to_string()
+            )
         );
-        assert_eq!(e.kind, EventKind::StateChange);
-        assert_eq!(e.time_ms, 1_700_000_030_000);
-        assert_eq!(
-            e.detail,
-            json!({"from": "drifting", "to": "slouching", "reason": "fault_persisted"})
-        );
-    }
-
-    #[test]
-    fn prompts_keep_their_numbers_and_take_the_coach_text() {
         let prompt = Prompt {
             at_s: 131.0,
             kind: PromptKind::Posture,
@@ -282,92 +348,84 @@ mod tests {
             level: 1,
             recalibrate_reason: None,
         };
-        let e = event_from_monitor(&Event::Prompt(prompt.clone()), &CLOCK);
-        assert_eq!(e.kind, EventKind::Prompt);
-        assert_eq!(e.detail["fault"], "forward_head");
-        assert_eq!(e.detail["level"], 1);
-        assert!(e.detail.get("at_s").is_none());
-        let e = with_coach_text(e, "Head 14° forward for 31 s", Some("chin_tuck"));
-        assert_eq!(e.detail["reason"], "Head 14° forward for 31 s");
-        assert_eq!(e.detail["exercise"], "chin_tuck");
-
+        let with_words = event_from_monitor(
+            &Event::Prompt(prompt.clone()),
+            &CLOCK,
+            CoachWords {
+                reason: Some("Head 14° forward for 31 s"),
+                exercise: Some("chin_tuck"),
+            },
+        );
+        assert_eq!(with_words.kind, EventKind::Prompt);
+        assert_eq!(
+            with_words.detail.to_string(),
+            r#"{"deviations":{"forward_head_dev_deg":14.0,"lateral_dev_deg":null,"rounded_shoulder_dev_deg":null},"exercise":"chin_tuck","fault":"forward_head","kind":"posture","lasted_s":31.0,"level":1,"reason":"Head 14° forward for 31 s","recalibrate_reason":null,"v":1}"#
+        );
         let recal = Prompt {
             kind: PromptKind::Recalibrate,
-            recalibrate_reason: Some(RecalibrateReason::Moved),
+            fault: None,
+            recalibrate_reason: Some(RecalibrateReason::SubjectMismatch),
             ..prompt.clone()
         };
-        let e = event_from_monitor(&Event::Prompt(recal), &CLOCK);
-        assert_eq!(e.kind, EventKind::RecalibrateSuggestion);
-        assert_eq!(e.detail["recalibrate_reason"], "moved");
+        assert_eq!(
+            stored(&Event::Prompt(recal)),
+            (
+                1_700_000_031_000,
+                EventKind::RecalibrateSuggestion,
+                r#"{"deviations":{"forward_head_dev_deg":14.0,"lateral_dev_deg":null,"rounded_shoulder_dev_deg":null},"fault":null,"kind":"recalibrate","lasted_s":31.0,"level":1,"recalibrate_reason":"subject_mismatch","v":1}"#
+                    .to_string()
+            )
+        );
         let brk = Prompt {
             kind: PromptKind::Break,
+            fault: Some(Fault::StaticLoad),
             ..prompt
         };
+        assert_eq!(stored(&Event::Prompt(brk)).1, EventKind::BreakReminder);
         assert_eq!(
-            event_from_monitor(&Event::Prompt(brk), &CLOCK).kind,
-            EventKind::BreakReminder
-        );
-    }
-
-    #[test]
-    fn breaks_snoozes_and_controls_map() {
-        let e = event_from_monitor(
-            &Event::BreakTaken {
+            stored(&Event::BreakTaken {
                 at_s: 100.0,
-                source: BreakSource::Away,
-            },
-            &CLOCK,
+                source: BreakSource::Exercise,
+            }),
+            (
+                1_700_000_000_000,
+                EventKind::Break,
+                r#"{"source":"exercise","v":1}"#.to_string()
+            )
         );
         assert_eq!(
-            (e.kind, e.detail),
-            (EventKind::Break, json!({"source": "away"}))
-        );
-        let e = event_from_monitor(
-            &Event::SnoozeEnded {
+            stored(&Event::SnoozeEnded {
                 at_s: 100.0,
                 early: true,
+            })
+            .2,
+            r#"{"early":true,"v":1}"#
+        );
+        let fault = StoredEvent::with_detail(
+            0,
+            EventKind::CameraFault,
+            &CameraFaultDetail {
+                kind: CameraFaultKind::from(&crate::camera::CameraFault::Busy).as_str(),
+                message: "busy".to_string(),
             },
-            &CLOCK,
         );
         assert_eq!(
-            (e.kind, e.detail),
-            (EventKind::SnoozeEnd, json!({"early": true}))
+            fault.detail.to_string(),
+            r#"{"kind":"busy","message":"busy","v":1}"#
         );
-
-        let snooze = event_from_control(100.0, &Control::Snooze { minutes: 15 }, &CLOCK).unwrap();
-        assert_eq!(
-            (snooze.kind, snooze.detail),
-            (EventKind::Snooze, json!({"minutes": 15}))
-        );
-        assert!(event_from_control(100.0, &Control::Snooze { minutes: 0 }, &CLOCK).is_none());
-        let fault = event_from_control(
-            100.0,
-            &Control::CameraFault {
-                kind: CameraFaultKind::Busy,
+        let calibration = StoredEvent::with_detail(
+            0,
+            EventKind::Calibration,
+            &CalibrationDetail {
+                phase: "failed",
+                frames_used: None,
+                view: None,
+                reasons: vec!["too much movement".to_string()],
             },
-            &CLOCK,
-        )
-        .unwrap();
-        assert_eq!(
-            (fault.kind, fault.detail),
-            (EventKind::CameraFault, json!({"kind": "busy"}))
         );
-        let cal = event_from_control(
-            100.0,
-            &Control::CalibrationFinished { subject: None },
-            &CLOCK,
-        )
-        .unwrap();
-        assert_eq!(cal.kind, EventKind::Calibration);
-        assert_eq!(cal.detail, json!({"phase": "finished", "subject": null}));
-        let done = event_from_control(
-            100.0,
-            &Control::ExerciseDone {
-                kind: PromptKind::Posture,
-            },
-            &CLOCK,
-        )
-        .unwrap();
-        assert_eq!(done.detail, json!({"prompt": "posture"}));
+        assert_eq!(
+            calibration.detail.to_string(),
+            r#"{"phase":"failed","reasons":["too much movement"],"v":1}"#
+        );
     }
 }
