@@ -20,6 +20,7 @@ use plumbline::coach::{Coach, CoachMessage};
 use plumbline::monitor::{
     Deviations, Fault, MonitorConfig, MonitorState, Prompt, PromptKind, Status, Totals,
 };
+use plumbline::pipeline::SessionCommand;
 use plumbline::verdict::Verdict;
 
 /// A pipeline that sends what the test scripts and records what the UI asks.
@@ -198,10 +199,17 @@ fn calibration_succeeds_with_a_summary_after_the_checklist_and_countdown() {
     harness.get_by_label("Start").click();
     harness.run();
     assert!(shows(&harness, "Starting in"));
-    assert!(!fake.commands().contains(&Command::StartCalibration));
+    assert!(
+        !fake
+            .commands()
+            .contains(&Command::Session(SessionCommand::StartCalibration))
+    );
     // The countdown runs on UI time: four seconds of frames at the harness's 4 fps.
     harness.run_steps(16);
-    assert!(fake.commands().contains(&Command::StartCalibration));
+    assert!(
+        fake.commands()
+            .contains(&Command::Session(SessionCommand::StartCalibration))
+    );
     assert!(shows(&harness, "Hold still"));
 
     fake.push(Update::Calibration(CalibrationUpdate::Collecting {
@@ -251,7 +259,11 @@ fn calibration_failure_says_why_and_offers_to_try_again() {
     harness.run();
     assert!(!shows(&harness, "ears are over your shoulders"));
     // Cancelling the checklist (nothing collected yet) does not bother the backend.
-    assert!(!fake.commands().contains(&Command::CancelCalibration));
+    assert!(
+        !fake
+            .commands()
+            .contains(&Command::Session(SessionCommand::CancelCalibration))
+    );
 }
 
 #[test]
@@ -285,7 +297,10 @@ fn a_persisting_drift_shows_a_prompt_with_its_reason_and_an_exercise() {
     harness.get_by_label("Done").click();
     harness.run();
     assert!(!shows(&harness, "Posture check"));
-    assert_eq!(fake.commands(), vec![Command::PromptDone]);
+    assert_eq!(
+        fake.commands(),
+        vec![Command::Session(SessionCommand::PromptDone)]
+    );
     // Why it fired stays in view after the card is gone.
     assert!(shows(&harness, "Last reminder"));
     assert!(shows(
@@ -310,7 +325,10 @@ fn snooze_hides_the_prompt_and_it_comes_back_after_the_snooze() {
     harness.get_by_label("Snooze 30 min").click();
     harness.run();
     assert!(!shows(&harness, "Posture check"));
-    assert_eq!(fake.commands(), vec![Command::Snooze { minutes: 30 }]);
+    assert_eq!(
+        fake.commands(),
+        vec![Command::Session(SessionCommand::Snooze { minutes: 30 })]
+    );
 
     let mut snoozed = status(MonitorState::Snoozed);
     snoozed.snooze_until_s = Some(46.0 + 30.0 * 60.0);
@@ -414,7 +432,13 @@ fn pause_and_resume_send_commands_and_the_badge_follows_the_backend() {
     assert!(shows(&harness, "Paused"));
     harness.get_by_label("Resume").click();
     harness.run();
-    assert_eq!(fake.commands(), vec![Command::Pause, Command::Resume]);
+    assert_eq!(
+        fake.commands(),
+        vec![
+            Command::Session(SessionCommand::Pause),
+            Command::Session(SessionCommand::Resume)
+        ]
+    );
 }
 
 #[test]
@@ -547,7 +571,10 @@ fn a_stale_baseline_offers_recalibration_in_one_click() {
     harness.run();
     assert!(shows(&harness, "Starting in"));
     harness.run_steps(16);
-    assert_eq!(fake.commands(), vec![Command::StartCalibration]);
+    assert_eq!(
+        fake.commands(),
+        vec![Command::Session(SessionCommand::StartCalibration)]
+    );
 }
 
 #[test]
@@ -561,7 +588,10 @@ fn the_snooze_menu_in_the_top_bar_sends_the_chosen_length() {
     harness.run();
     harness.get_by_label("60 minutes").click();
     harness.run();
-    assert_eq!(fake.commands(), vec![Command::Snooze { minutes: 60 }]);
+    assert_eq!(
+        fake.commands(),
+        vec![Command::Session(SessionCommand::Snooze { minutes: 60 })]
+    );
     assert!(!shows(&harness, "60 minutes"));
 }
 
@@ -578,7 +608,10 @@ fn on_a_call_turns_the_camera_off_for_an_hour_and_the_reason_is_shown_when_held(
         .get_by_label("On a call: camera off for 1 hour")
         .click();
     harness.run();
-    assert_eq!(fake.commands(), vec![Command::Snooze { minutes: 60 }]);
+    assert_eq!(
+        fake.commands(),
+        vec![Command::Session(SessionCommand::Snooze { minutes: 60 })]
+    );
     // Held by the system (another app has the camera): paused, and why.
     let mut held = status(MonitorState::Paused);
     held.held_by = Some(plumbline::monitor::HoldReason::CameraInUse);

@@ -8,6 +8,7 @@ use image::RgbImage;
 
 use crate::coach::CoachMessage;
 use crate::monitor::{Event, Status};
+use crate::pipeline::SessionCommand;
 use crate::pose::Pose;
 use crate::settings::Settings;
 use crate::verdict::Verdict;
@@ -15,18 +16,9 @@ use crate::verdict::Verdict;
 /// What the user asked for.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Command {
-    Pause,
-    Resume,
-    Snooze {
-        minutes: u32,
-    },
-    /// Start the guided calibration (after the checklist and countdown in the UI).
-    StartCalibration,
-    CancelCalibration,
-    /// The user did the exercise or correction of the prompt on screen.
-    PromptDone,
-    /// The user closed the prompt without doing it.
-    PromptDismissed,
+    /// What the user asks of monitoring (pause, snooze, calibrate, a prompt done or
+    /// dismissed): the session's own vocabulary, passed down as it is.
+    Session(SessionCommand),
     /// Try the camera again now instead of waiting for the back-off.
     RetryCamera,
     /// New settings were saved.

@@ -12,8 +12,8 @@ use crate::desktop::{BusAddresses, watch_session};
 use crate::geometry::Baseline;
 use crate::models::ModelLocator;
 use crate::pipeline::{
-    CalibrationProgress, LiveInput, PipelineCommand, PipelineHandle, PipelineMessage,
-    SessionCommand, Speed, StepOutput, spawn,
+    CalibrationProgress, LiveInput, PipelineCommand, PipelineHandle, PipelineMessage, Speed,
+    StepOutput, spawn,
 };
 use crate::pose::FrameMode;
 use crate::settings::Settings;
@@ -250,21 +250,8 @@ impl LiveBackend {
 
 impl Backend for LiveBackend {
     fn send(&mut self, command: Command) {
-        let session = |command| PipelineCommand::Session(command);
         match command {
-            Command::Pause => self.to_pipeline(session(SessionCommand::Pause)),
-            Command::Resume => self.to_pipeline(session(SessionCommand::Resume)),
-            Command::Snooze { minutes } => {
-                self.to_pipeline(session(SessionCommand::Snooze { minutes }))
-            }
-            Command::StartCalibration => {
-                self.to_pipeline(session(SessionCommand::StartCalibration))
-            }
-            Command::CancelCalibration => {
-                self.to_pipeline(session(SessionCommand::CancelCalibration))
-            }
-            Command::PromptDone => self.to_pipeline(session(SessionCommand::PromptDone)),
-            Command::PromptDismissed => self.to_pipeline(session(SessionCommand::PromptDismissed)),
+            Command::Session(command) => self.to_pipeline(PipelineCommand::Session(command)),
             Command::RetryCamera => {
                 if self.pipeline.is_some() {
                     self.to_pipeline(PipelineCommand::RetryCamera);

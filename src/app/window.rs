@@ -17,6 +17,7 @@ use super::history::{self, HistoryAction, HistoryPanel, HistorySource, StoreHist
 use super::live_view;
 use super::notify::Notifier;
 use super::prompt_card::{CardAction, PromptCard, SNOOZE_MINUTES};
+use crate::pipeline::SessionCommand;
 
 /// "On a call": the camera is off and nothing prompts for this long.
 const ON_A_CALL_MINUTES: u32 = 60;
@@ -245,7 +246,9 @@ impl PlumblineApp {
         if let Some(Dialog::Calibration(Calibration::Countdown { ends_at })) = &self.view.dialog {
             let ends_at = *ends_at;
             if now >= ends_at {
-                self.runtime.backend.send(Command::StartCalibration);
+                self.runtime
+                    .backend
+                    .send(Command::Session(SessionCommand::StartCalibration));
                 self.view.dialog = Some(Dialog::Calibration(Calibration::Collecting {
                     progress: 0.0,
                     feedback: Vec::new(),
@@ -446,16 +449,18 @@ impl PlumblineApp {
                     ui.menu_button("Snooze", |ui| {
                         for minutes in SNOOZE_MINUTES {
                             if ui.button(format!("{minutes} minutes")).clicked() {
-                                actions.push(Action::Send(Command::Snooze { minutes }));
+                                actions.push(Action::Send(Command::Session(
+                                    SessionCommand::Snooze { minutes },
+                                )));
                                 ui.close();
                             }
                         }
                         ui.separator();
                         // A snooze turns the camera off, so the call can have it.
                         if ui.button("On a call: camera off for 1 hour").clicked() {
-                            actions.push(Action::Send(Command::Snooze {
+                            actions.push(Action::Send(Command::Session(SessionCommand::Snooze {
                                 minutes: ON_A_CALL_MINUTES,
-                            }));
+                            })));
                             ui.close();
                         }
                     });
@@ -465,10 +470,10 @@ impl PlumblineApp {
                     );
                     if held {
                         if ui.button("Resume").clicked() {
-                            actions.push(Action::Send(Command::Resume));
+                            actions.push(Action::Send(Command::Session(SessionCommand::Resume)));
                         }
                     } else if ui.button("Pause").clicked() {
-                        actions.push(Action::Send(Command::Pause));
+                        actions.push(Action::Send(Command::Session(SessionCommand::Pause)));
                     }
                 });
             });
@@ -743,7 +748,9 @@ impl PlumblineApp {
                     self.view.dialog,
                     Some(Dialog::Calibration(Calibration::Collecting { .. }))
                 ) {
-                    self.runtime.backend.send(Command::CancelCalibration);
+                    self.runtime
+                        .backend
+                        .send(Command::Session(SessionCommand::CancelCalibration));
                 }
                 self.view.dialog = None;
             }
@@ -771,24 +778,34 @@ impl PlumblineApp {
             }
             CardAction::Done => {
                 self.view.prompt = None;
-                self.runtime.backend.send(Command::PromptDone);
+                self.runtime
+                    .backend
+                    .send(Command::Session(SessionCommand::PromptDone));
             }
             CardAction::NotNow => {
                 self.view.prompt = None;
-                self.runtime.backend.send(Command::PromptDismissed);
+                self.runtime
+                    .backend
+                    .send(Command::Session(SessionCommand::PromptDismissed));
             }
             CardAction::Snooze(minutes) => {
                 self.view.prompt = None;
-                self.runtime.backend.send(Command::Snooze { minutes });
+                self.runtime
+                    .backend
+                    .send(Command::Session(SessionCommand::Snooze { minutes }));
             }
             CardAction::Pause => {
                 self.view.prompt = None;
-                self.runtime.backend.send(Command::Pause);
+                self.runtime
+                    .backend
+                    .send(Command::Session(SessionCommand::Pause));
             }
             CardAction::Recalibrate => {
                 // One click: straight to the countdown, the checklist shows beside it.
                 self.view.prompt = None;
-                self.runtime.backend.send(Command::PromptDismissed);
+                self.runtime
+                    .backend
+                    .send(Command::Session(SessionCommand::PromptDismissed));
                 self.view.dialog = Some(Dialog::Calibration(Calibration::Countdown {
                     ends_at: now + calibration_panel::COUNTDOWN_S,
                 }));
