@@ -9,6 +9,10 @@ use serde::{Deserialize, Serialize};
 use crate::monitor::MonitorConfig;
 use crate::pose::LandmarkModel;
 
+/// The window's zoom is kept within these.
+pub const MIN_UI_ZOOM: f64 = 0.5;
+pub const MAX_UI_ZOOM: f64 = 3.0;
+
 /// Everything the user can set.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -39,6 +43,8 @@ pub struct Settings {
     pub retention_days: u32,
     /// Show the camera image in the live view (off: landmarks on a blank canvas).
     pub show_camera_image: bool,
+    /// The window's zoom (Ctrl + and Ctrl −), kept from one run to the next.
+    pub ui_zoom: f32,
 }
 
 impl Default for Settings {
@@ -58,6 +64,7 @@ impl Default for Settings {
             start_minimised: false,
             retention_days: 90,
             show_camera_image: true,
+            ui_zoom: 1.0,
         }
     }
 }
@@ -172,6 +179,14 @@ impl Settings {
             1.0,
             3650.0,
             "days",
+        );
+        check_range(
+            &mut issues,
+            "ui_zoom",
+            f64::from(self.ui_zoom),
+            MIN_UI_ZOOM,
+            MAX_UI_ZOOM,
+            "× zoom",
         );
         issues
     }

@@ -659,3 +659,24 @@ fn the_window_notices_when_monitoring_stops_answering() {
     assert!(!shows(&harness, "Monitoring has not answered"));
     assert!(shows(&harness, "Upright"));
 }
+
+#[test]
+fn the_zoom_is_remembered_without_restarting_monitoring() {
+    let folder = tempfile::tempdir().unwrap();
+    std::fs::write(folder.path().join("settings.toml"), "ui_zoom = 1.25\n").unwrap();
+    let fake = FakeBackend::default();
+    fake.push(live(1.0, status(MonitorState::Upright), None));
+    let mut harness = app(folder.path(), &fake);
+    harness.run();
+    assert_eq!(harness.ctx.zoom_factor(), 1.25, "the saved zoom is applied");
+    // The user zooms in (as Ctrl + does).
+    harness.ctx.set_zoom_factor(1.5);
+    harness.run();
+    let saved = std::fs::read_to_string(folder.path().join("settings.toml")).unwrap();
+    assert!(saved.contains("ui_zoom = 1.5"), "{saved}");
+    assert!(
+        fake.commands().is_empty(),
+        "zooming must not restart monitoring: {:?}",
+        fake.commands()
+    );
+}

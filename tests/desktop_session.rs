@@ -335,3 +335,111 @@ fn without_the_buses_the_watcher_starts_nothing_and_says_so() {
     );
     assert!(threads.is_empty());
 }
+
+/// The part of the settings portal the appearance reader asks; `read_one` false makes it an
+/// older portal with only `Read` (which wraps the value in one more variant).
+struct StandInPortal {
+    scheme: u32,
+    read_one: bool,
+}
+
+#[zbus::interface(name = "org.freedesktop.portal.Settings")]
+impl StandInPortal {
+    #[zbus(name = "ReadOne")]
+    fn read_one(
+        &self,
+        namespace: &str,
+        key: &str,
+    ) -> zbus::fdo::Result<zbus::zvariant::OwnedValue> {
+        if !self.read_one {
+            return Err(zbus::fdo::Error::UnknownMethod("ReadOne".into()));
+        }
+        assert_eq!(
+            (namespace, key),
+            ("org.freedesktop.appearance", "color-scheme")
+        );
+        Ok(Value::from(self.scheme).try_into().expect("a value"))
+    }
+
+    #[zbus(name = "Read")]
+    fn read(&self, namespace: &str, key: &str) -> zbus::zvariant::OwnedValue {
+        assert_eq!(
+            (namespace, key),
+            ("org.freedesktop.appearance", "color-scheme")
+        );
+        Value::Value(Box::new(Value::from(self.scheme)))
+            .try_into()
+            .expect("a value")
+    }
+}
+
+#[test]
+fn the_light_or_dark_preference_comes_from_the_settings_portal_and_is_followed() {
+    use plumbline::desktop::appearance::{ColorScheme, color_scheme, follow_color_scheme};
+    let bus = Bus::start();
+    // No portal: no answer (the app stays dark).
+    assert_eq!(color_scheme(Some(&bus.address)), None);
+    let portal = zbus::blocking::connection::Builder::address(bus.address.as_str())
+        .expect("address")
+        .name("org.freedesktop.portal.Desktop")
+        .expect("name")
+        .serve_at(
+            "/org/freedesktop/portal/desktop",
+            StandInPortal {
+                scheme: 2,
+                read_one: true,
+            },
+        )
+        .expect("serves")
+        .build()
+        .expect("stand-in portal");
+    assert_eq!(color_scheme(Some(&bus.address)), Some(ColorScheme::Light));
+
+    // A change is followed.
+    let (sender, receiver) = mpsc::channel();
+    let sender = Mutex::new(sender);
+    follow_color_scheme(
+        Some(&bus.address),
+        Arc::new(move |scheme| {
+            let _ = sender.lock().expect("lock").send(scheme);
+        }),
+    )
+    .expect("follows");
+    std::thread::sleep(Duration::from_millis(300));
+    portal
+        .emit_signal(
+            None::<&str>,
+            "/org/freedesktop/portal/desktop",
+            "org.freedesktop.portal.Settings",
+            "SettingChanged",
+            &(
+                "org.freedesktop.appearance",
+                "color-scheme",
+                Value::from(1u32),
+            ),
+        )
+        .expect("signal sent");
+    assert_eq!(
+        receiver.recv_timeout(Duration::from_secs(5)),
+        Ok(ColorScheme::Dark)
+    );
+    drop(portal);
+
+    // An older portal with only Read.
+    let bus = Bus::start();
+    let _old = zbus::blocking::connection::Builder::address(bus.address.as_str())
+        .expect("address")
+        .name("org.freedesktop.portal.Desktop")
+        .expect("name")
+        .serve_at(
+            "/org/freedesktop/portal/desktop",
+            StandInPortal {
+                scheme: 1,
+                read_one: false,
+            },
+        )
+        .expect("serves")
+        .build()
+        .expect("stand-in portal");
+    assert_eq!(color_scheme(Some(&bus.address)), Some(ColorScheme::Dark));
+}

@@ -18,6 +18,8 @@ mod window;
 
 use std::path::PathBuf;
 
+use crate::desktop::appearance;
+
 pub use window::{AppPaths, PlumblineApp};
 
 use crate::models::ModelLocator;
@@ -76,6 +78,16 @@ pub fn run_app(locator: &ModelLocator, source: Option<PathBuf>) -> Result<(), Ap
         Box::new(move |creation| {
             let ctx = creation.egui_ctx.clone();
             theme::apply_style(&ctx);
+            // The desktop's light or dark preference (dark when it has none, or no portal).
+            ctx.set_theme(theme::preference_for(appearance::color_scheme(None)));
+            let follow = ctx.clone();
+            appearance::follow_color_scheme(
+                None,
+                std::sync::Arc::new(move |scheme| {
+                    follow.set_theme(theme::preference_for(Some(scheme)));
+                    follow.request_repaint();
+                }),
+            );
             let backend =
                 live::spawn_backend(locator, loaded.settings.clone(), source, ctx.clone());
             let notifier = Box::new(notify::DesktopNotifier::new(ctx));

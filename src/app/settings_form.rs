@@ -41,6 +41,8 @@ pub struct SettingsForm {
     start_minimised: bool,
     retention: String,
     show_camera_image: bool,
+    /// Not edited here; kept as it was.
+    ui_zoom: f32,
     /// What is wrong with the last attempt to save, one line per field.
     pub errors: Vec<String>,
 }
@@ -83,6 +85,7 @@ impl SettingsForm {
             start_minimised: settings.start_minimised,
             retention: settings.retention_days.to_string(),
             show_camera_image: settings.show_camera_image,
+            ui_zoom: settings.ui_zoom,
             errors: Vec::new(),
         }
     }
@@ -135,6 +138,7 @@ impl SettingsForm {
             start_minimised: self.start_minimised,
             retention_days: retention,
             show_camera_image: self.show_camera_image,
+            ui_zoom: self.ui_zoom,
         };
         let issues = settings.validate();
         if issues.is_empty() {

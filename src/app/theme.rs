@@ -5,6 +5,7 @@
 
 use egui::{Color32, Painter, Pos2, Rect, RichText, Sense, Stroke, Ui, Vec2, vec2};
 
+use crate::desktop::appearance::ColorScheme;
 use crate::monitor::{HoldReason, MonitorState};
 
 /// Movement arrows in the exercise figures, links and highlights.
@@ -232,6 +233,15 @@ pub fn badge(ui: &mut Ui, look: &StateLook, large: bool) {
                 ui.label(RichText::new(look.label).size(size).strong());
             });
         });
+}
+
+/// The theme for the desktop's preference: light when it asks for light, dark otherwise (also
+/// when it says nothing).
+pub fn preference_for(scheme: Option<ColorScheme>) -> egui::ThemePreference {
+    match scheme {
+        Some(ColorScheme::Light) => egui::ThemePreference::Light,
+        Some(ColorScheme::Dark | ColorScheme::NoPreference) | None => egui::ThemePreference::Dark,
+    }
 }
 
 /// Calm visuals: the default light or dark theme with softer corners and a little more air.

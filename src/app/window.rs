@@ -132,6 +132,8 @@ struct View {
     last_update_s: Option<f64>,
     /// Monitoring has sent nothing for this long (seconds), past [`STALL_S`].
     stalled_s: Option<f64>,
+    /// The saved zoom was applied to the window.
+    zoom_applied: bool,
 }
 
 /// Monitoring sends an update at least every half second while it runs (a quiet tick when
@@ -221,6 +223,7 @@ impl PlumblineApp {
     /// drawing, and also while the window is hidden.
     pub fn poll(&mut self, ctx: &egui::Context) {
         let now = ctx.input(|input| input.time);
+        self.follow_zoom(ctx);
         while let Some(update) = self.runtime.backend.try_recv() {
             self.apply_update(ctx, update);
             self.view.last_update_s = Some(now);
@@ -828,9 +831,36 @@ impl PlumblineApp {
         }
     }
 
+    /// Applies the saved zoom once, then keeps the settings file in step when the user zooms
+    /// (Ctrl + / Ctrl −), without restarting monitoring.
+    fn follow_zoom(&mut self, ctx: &egui::Context) {
+        if !self.view.zoom_applied {
+            self.view.zoom_applied = true;
+            ctx.set_zoom_factor(self.persisted.settings.ui_zoom);
+            return;
+        }
+        let zoom = ctx.zoom_factor();
+        if (zoom - self.persisted.settings.ui_zoom).abs() < 1e-3 {
+            return;
+        }
+        let zoom = zoom.clamp(settings::MIN_UI_ZOOM as f32, settings::MAX_UI_ZOOM as f32);
+        self.persisted.settings.ui_zoom = zoom;
+        if let Some(path) = &self.runtime.paths.settings
+            && let Err(error) = settings::save(
+                &self.persisted.settings,
+                path,
+                self.persisted.settings_file_invalid,
+            )
+        {
+            self.view.notice = Some(format!("The zoom was not saved: {error}"));
+        }
+    }
+
     /// Saves `settings` to the file and hands them to the backend; false (with a message in
     /// the form or at the top) when the file could not be written.
-    fn store_settings(&mut self, settings: Settings) -> bool {
+    fn store_settings(&mut self, mut settings: Settings) -> bool {
+        // The zoom is the window's, followed on its own: a form opened earlier may hold an old one.
+        settings.ui_zoom = self.persisted.settings.ui_zoom;
         if let Some(path) = &self.runtime.paths.settings
             && let Err(error) =
                 settings::save(&settings, path, self.persisted.settings_file_invalid)
