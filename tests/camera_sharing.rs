@@ -17,15 +17,9 @@ use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 use plumbline::camera::sharing::{CameraUse, other_users, watch_camera_use};
-use plumbline::geometry::{CameraIntrinsics, calibrate_needing};
-use plumbline::models::ModelLocator;
 use plumbline::monitor::{HoldReason, MonitorState, Status};
 use plumbline::pipeline::{LiveInput, PipelineCommand, PipelineMessage, spawn};
-use plumbline::pose::{BlazePose, FrameMode, LandmarkModel, PoseEstimator};
-use plumbline::settings::Settings;
-use plumbline::wiring::build_session;
 use plumbline::wiring::command_for_camera_use;
-use support::{fixture, models_dir};
 use watched_camera::WatchedCamera;
 
 fn latest_status(receiver: &mpsc::Receiver<PipelineMessage>, latest: &mut Option<Status>) {
@@ -52,29 +46,8 @@ fn a_call_gets_the_camera_within_2_s_and_monitoring_returns_within_5_s_after() {
     let node = dir.path().join("video7");
     std::fs::write(&node, b"").expect("stand-in device node");
 
-    let portrait = image::open(fixture("grace_hopper.jpg"))
-        .expect("portrait")
-        .to_rgb8();
-    let locator = ModelLocator::in_dir(models_dir());
-    let mut estimator =
-        BlazePose::new(&locator, LandmarkModel::Lite, FrameMode::Stills).expect("engine");
-    let pose = estimator.estimate(&portrait, 0.0).expect("runs");
-    let camera = CameraIntrinsics::new(portrait.width(), portrait.height());
-    let baseline = calibrate_needing(&[pose], &camera, 1).1.expect("baseline");
-    let settings = Settings {
-        analysis_fps: 4.0,
-        ..Settings::default()
-    };
-    let session = build_session(
-        &locator,
-        &settings,
-        LandmarkModel::Lite,
-        FrameMode::Video,
-        Some(baseline),
-        None,
-        false,
-    )
-    .expect("session");
+    let portrait = watched_camera::portrait();
+    let session = watched_camera::portrait_session();
     let open = Arc::new(AtomicBool::new(false));
     let opens = Arc::new(AtomicUsize::new(0));
     let device = WatchedCamera {

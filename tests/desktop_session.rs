@@ -17,15 +17,9 @@ use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 use plumbline::desktop::{BusAddresses, watch_session};
-use plumbline::geometry::{CameraIntrinsics, calibrate_needing};
-use plumbline::models::ModelLocator;
 use plumbline::monitor::{HoldReason, MonitorState, Status};
 use plumbline::pipeline::{LiveInput, PipelineCommand, PipelineMessage, spawn};
-use plumbline::pose::{BlazePose, FrameMode, LandmarkModel, PoseEstimator};
-use plumbline::settings::Settings;
-use plumbline::wiring::build_session;
 use plumbline::wiring::command_for;
-use support::{fixture, models_dir};
 use watched_camera::WatchedCamera;
 use zbus::blocking::Connection;
 use zbus::zvariant::{OwnedObjectPath, Value};
@@ -121,29 +115,8 @@ fn locking_and_sleeping_release_the_camera_and_unlocking_and_waking_bring_it_bac
         .expect("stand-in logind");
     let screen_saver = session_bus.connect();
 
-    let portrait = image::open(fixture("grace_hopper.jpg"))
-        .expect("portrait")
-        .to_rgb8();
-    let locator = ModelLocator::in_dir(models_dir());
-    let mut estimator =
-        BlazePose::new(&locator, LandmarkModel::Lite, FrameMode::Stills).expect("engine");
-    let pose = estimator.estimate(&portrait, 0.0).expect("runs");
-    let camera = CameraIntrinsics::new(portrait.width(), portrait.height());
-    let baseline = calibrate_needing(&[pose], &camera, 1).1.expect("baseline");
-    let settings = Settings {
-        analysis_fps: 4.0,
-        ..Settings::default()
-    };
-    let session = build_session(
-        &locator,
-        &settings,
-        LandmarkModel::Lite,
-        FrameMode::Video,
-        Some(baseline),
-        None,
-        false,
-    )
-    .expect("session");
+    let portrait = watched_camera::portrait();
+    let session = watched_camera::portrait_session();
     let open = Arc::new(AtomicBool::new(false));
     let opens = Arc::new(AtomicUsize::new(0));
     let device = WatchedCamera {

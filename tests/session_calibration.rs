@@ -14,33 +14,8 @@ use plumbline::coach::Coach;
 use plumbline::geometry::Thresholds;
 use plumbline::monitor::{Monitor, MonitorConfig, MonitorState};
 use plumbline::pipeline::{CalibrationProgress, Session, SessionCommand, SessionSettings};
-use plumbline::pose::model::PoseError;
-use plumbline::pose::{Pose, PoseEstimator};
 use plumbline::source::Frame;
-use support::synthetic_body::{
-    Body, Camera, Noise, Posture, Rng, bodies, laptop_camera, pose_body, render,
-};
-
-struct UprightEstimator {
-    body: Body,
-    camera: Camera,
-    rng: Rng,
-}
-
-impl PoseEstimator for UprightEstimator {
-    fn estimate(&mut self, _image: &RgbImage, _time_s: f64) -> Result<Option<Pose>, PoseError> {
-        let posed = pose_body(&self.body, &Posture::default());
-        Ok(Some(render(
-            &self.body,
-            &posed,
-            &self.camera,
-            Noise::REALISTIC,
-            &mut self.rng,
-        )))
-    }
-
-    fn reset(&mut self) {}
-}
+use support::synthetic_body::{Rng, UprightEstimator, bodies, laptop_camera};
 
 #[test]
 fn a_baseline_that_cannot_be_saved_is_used_and_the_user_is_told() {

@@ -16,38 +16,15 @@ use plumbline::coach::Coach;
 use plumbline::geometry::{CameraIntrinsics, Thresholds, calibrate};
 use plumbline::monitor::{HoldReason, Monitor, MonitorConfig};
 use plumbline::pipeline::{Session, SessionCommand, SessionSettings};
-use plumbline::pose::model::PoseError;
-use plumbline::pose::{Pose, PoseEstimator};
+use plumbline::pose::Pose;
 use plumbline::source::Frame;
 use plumbline::store::{
     PauseCause, Recorder, RecorderConfig, State, Store, StoreOptions, render_day_report,
 };
 use plumbline::wiring::record_step;
 use support::synthetic_body::{
-    Body, Camera, Noise, Posture, Rng, bodies, laptop_camera, pose_body, render,
+    Noise, Posture, Rng, UprightEstimator, bodies, laptop_camera, pose_body, render,
 };
-
-/// The synthetic body sitting upright in front of a laptop camera.
-struct UprightEstimator {
-    body: Body,
-    camera: Camera,
-    rng: Rng,
-}
-
-impl PoseEstimator for UprightEstimator {
-    fn estimate(&mut self, _image: &RgbImage, _time_s: f64) -> Result<Option<Pose>, PoseError> {
-        let posed = pose_body(&self.body, &Posture::default());
-        Ok(Some(render(
-            &self.body,
-            &posed,
-            &self.camera,
-            Noise::REALISTIC,
-            &mut self.rng,
-        )))
-    }
-
-    fn reset(&mut self) {}
-}
 
 const ZONE: Zone = Zone::Fixed(3600);
 const HOUR_S: f64 = 3600.0;

@@ -516,3 +516,30 @@ pub fn render(b: &Body, posed: &Posed, cam: &Camera, noise: Noise, rng: &mut Rng
         face: None,
     }
 }
+
+/// A pose estimator that returns `body` sitting upright in front of `camera`, with realistic
+/// landmark noise, whatever the image (tests that drive a session with time passed in).
+pub struct UprightEstimator {
+    pub body: Body,
+    pub camera: Camera,
+    pub rng: Rng,
+}
+
+impl plumbline::pose::PoseEstimator for UprightEstimator {
+    fn estimate(
+        &mut self,
+        _image: &image::RgbImage,
+        _time_s: f64,
+    ) -> Result<Option<Pose>, plumbline::pose::model::PoseError> {
+        let posed = pose_body(&self.body, &Posture::default());
+        Ok(Some(render(
+            &self.body,
+            &posed,
+            &self.camera,
+            Noise::REALISTIC,
+            &mut self.rng,
+        )))
+    }
+
+    fn reset(&mut self) {}
+}
