@@ -1,8 +1,12 @@
-//! Desktop services plumbline follows: the screen lock and sleep ([`session_watch`]) and the
-//! light or dark preference ([`appearance`]). Each is a seam: it reports plain signals and
-//! knows nothing of monitoring.
+//! Desktop services plumbline follows or offers: the screen lock and sleep ([`session_watch`]),
+//! the light or dark preference ([`appearance`]), the tray icon ([`tray`]) and the single-instance
+//! remote control on the session bus ([`remote`]), both speaking the requests of [`control`]. Each
+//! is a seam: it reports or accepts plain requests and knows nothing of monitoring.
 
 pub mod appearance;
+pub mod control;
+pub mod remote;
 pub mod session_watch;
+pub mod tray;
 
 pub use session_watch::{BusAddresses, OnSignal, SessionSignal, watch_session};

@@ -304,6 +304,20 @@ impl MonitorState {
         MonitorState::Snoozed,
         MonitorState::CameraProblem,
     ];
+
+    /// The snake_case name, as in JSON and `plumbline status`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MonitorState::Calibrating => "calibrating",
+            MonitorState::Upright => "upright",
+            MonitorState::Drifting => "drifting",
+            MonitorState::Slouching => "slouching",
+            MonitorState::Away => "away",
+            MonitorState::Paused => "paused",
+            MonitorState::Snoozed => "snoozed",
+            MonitorState::CameraProblem => "camera_problem",
+        }
+    }
 }
 
 /// A posture fault the monitor prompts about, or the static load a break addresses.
@@ -537,6 +551,12 @@ mod tests {
         let json = serde_json::to_value(&event).unwrap();
         assert_eq!(json["event"], "state_changed");
         assert_eq!(json["to"], "camera_problem");
+        for state in MonitorState::ALL {
+            assert_eq!(
+                serde_json::to_value(state).unwrap(),
+                serde_json::Value::from(state.as_str())
+            );
+        }
         assert_eq!(json["reason"], "camera_fault");
 
         let prompt = Event::Prompt(Prompt {
