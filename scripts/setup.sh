@@ -38,6 +38,8 @@ if (( want_test )); then
     # Tests: a virtual display for the GUI tests, screenshots and clicks, and the ffmpeg CLI
     # for the decoder tests' independent reference.
     packages+=(xvfb xauth imagemagick xdotool ffmpeg mesa-vulkan-drivers libvulkan1 dbus-daemon faketime)
+    # The tray tests: a real StatusNotifierWatcher and a tray host that draws the menu.
+    packages+=(haskell-status-notifier-item-utils haskell-gtk-sni-tray-utils)
 fi
 
 missing=()

@@ -6,12 +6,12 @@
 // Test code: a failed unwrap or expect is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/private_bus.rs"]
+mod private_bus;
 mod support;
 #[path = "support/watched_camera.rs"]
 mod watched_camera;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
@@ -20,47 +20,9 @@ use plumbline::desktop::{BusAddresses, watch_session};
 use plumbline::monitor::{HoldReason, MonitorState, Status};
 use plumbline::pipeline::{LiveInput, PipelineCommand, PipelineMessage, spawn};
 use plumbline::wiring::command_for;
+use private_bus::Bus;
 use watched_camera::WatchedCamera;
-use zbus::blocking::Connection;
 use zbus::zvariant::{OwnedObjectPath, Value};
-
-/// A private bus; killed when dropped.
-struct Bus {
-    daemon: Child,
-    address: String,
-}
-
-impl Bus {
-    fn start() -> Bus {
-        let mut daemon = Command::new("dbus-daemon")
-            .args(["--session", "--nofork", "--print-address"])
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("dbus-daemon runs (Debian package dbus-daemon)");
-        let mut line = String::new();
-        BufReader::new(daemon.stdout.take().expect("stdout"))
-            .read_line(&mut line)
-            .expect("the bus address");
-        Bus {
-            daemon,
-            address: line.trim().to_string(),
-        }
-    }
-
-    fn connect(&self) -> Connection {
-        zbus::blocking::connection::Builder::address(self.address.as_str())
-            .expect("address")
-            .build()
-            .expect("connects")
-    }
-}
-
-impl Drop for Bus {
-    fn drop(&mut self) {
-        let _ = self.daemon.kill();
-        let _ = self.daemon.wait();
-    }
-}
 
 const SESSION_PATH: &str = "/org/freedesktop/login1/session/c1";
 

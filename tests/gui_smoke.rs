@@ -5,51 +5,15 @@
 // Test code: a failed unwrap or expect is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/real_app.rs"]
+mod real_app;
 mod support;
 
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Duration;
 
-use support::fixture;
-
-/// True when the tool runs (`--version` or `-version` answers).
-fn have(tool: &str) -> bool {
-    ["--version", "-version"].iter().any(|flag| {
-        Command::new(tool)
-            .arg(flag)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|status| status.success())
-    })
-}
-
-fn output_of(command: &mut Command) -> Option<String> {
-    let output = command.output().ok()?;
-    output
-        .status
-        .success()
-        .then(|| String::from_utf8_lossy(&output.stdout).trim().to_string())
-}
-
-/// The plumbline window's id and title once its title names a state.
-fn wait_for_state(app: &mut Child, timeout: Duration) -> Option<(String, String)> {
-    let started = Instant::now();
-    while started.elapsed() < timeout {
-        if let Ok(Some(status)) = app.try_wait() {
-            panic!("the app exited early with {status}");
-        }
-        let ids = output_of(Command::new("xdotool").args(["search", "--name", "^plumbline: "]));
-        for id in ids.unwrap_or_default().lines() {
-            if let Some(title) = output_of(Command::new("xdotool").args(["getwindowname", id])) {
-                return Some((id.to_string(), title));
-            }
-        }
-        std::thread::sleep(Duration::from_millis(250));
-    }
-    None
-}
+use real_app::{baseline, have, long_video, wait_for_state};
 
 /// Takes a screenshot of the whole screen and checks it has real content.
 fn screenshot(path: &Path) {
@@ -85,46 +49,6 @@ fn screenshot(path: &Path) {
     );
 }
 
-/// A baseline of the person in the video (its first frame, as a photo), made with the binary
-/// itself, so the app monitors the person it was calibrated on.
-fn baseline(config: &Path, scratch: &Path) {
-    let first = scratch.join("first-frame.png");
-    let extracted = Command::new("ffmpeg")
-        .args(["-v", "error", "-y", "-i"])
-        .arg(fixture("carphone_640x480.mp4"))
-        .args(["-frames:v", "1"])
-        .arg(&first)
-        .status()
-        .expect("ffmpeg runs (scripts/setup.sh --test installs it)");
-    assert!(extracted.success(), "ffmpeg could not take the first frame");
-    let status = support::plumbline()
-        .arg("calibrate")
-        .arg(&first)
-        .arg("--out")
-        .arg(config.join("baseline.json"))
-        .stdout(Stdio::null())
-        .status()
-        .expect("calibrate runs");
-    assert!(status.success());
-}
-
-/// The fixture video replayed a few times (so it outlasts the test), or the plain one.
-fn long_video(folder: &Path) -> PathBuf {
-    let looped = folder.join("looped.mp4");
-    let made = Command::new("ffmpeg")
-        .args(["-v", "error", "-y", "-stream_loop", "9", "-i"])
-        .arg(fixture("carphone_640x480.mp4"))
-        .args(["-c", "copy"])
-        .arg(&looped)
-        .status()
-        .is_ok_and(|status| status.success());
-    if made {
-        looped
-    } else {
-        fixture("carphone_640x480.mp4")
-    }
-}
-
 #[test]
 fn the_real_app_shows_a_posture_state_on_the_fixture_video() {
     assert!(
@@ -139,7 +63,7 @@ fn the_real_app_shows_a_posture_state_on_the_fixture_video() {
     baseline(&config, home.path());
     let runtime = home.path().join("runtime");
     std::fs::create_dir_all(&runtime).expect("runtime folder");
-    let video = long_video(home.path());
+    let video = long_video(home.path(), 9);
 
     let mut app = support::plumbline()
         .arg("--source")

@@ -6,6 +6,7 @@
 pub mod backend;
 mod calibration_panel;
 mod day_view;
+pub mod desktop_link;
 pub mod figures;
 pub mod history;
 pub mod live;
@@ -18,7 +19,13 @@ mod window;
 
 use std::path::PathBuf;
 
+use std::sync::{Arc, OnceLock};
+
 use crate::desktop::appearance;
+use crate::desktop::control::SharedStatus;
+use crate::desktop::remote::{self, Claim};
+use crate::desktop::tray::{TrayIcon, TrayLook};
+use desktop_link::DesktopLink;
 
 pub use window::{AppPaths, PlumblineApp};
 
@@ -36,6 +43,8 @@ pub enum AppError {
         "the window could not be opened: {0}. Check that the display is reachable (DISPLAY={1}) and that OpenGL drivers are installed (Debian: libgl1-mesa-dri libegl1)."
     )]
     WindowFailed(String, String),
+    #[error("{0}")]
+    Remote(#[from] remote::RemoteError),
     #[error(
         "the video {} does not exist or is not a file; give `--source` the path of a recording (MP4, MKV, WebM, AVI, …)",
         .0.display()
@@ -61,6 +70,30 @@ pub fn run_app(locator: &ModelLocator, source: Option<PathBuf>) -> Result<(), Ap
     {
         return Err(AppError::NoSource(video.clone()));
     }
+    // One plumbline per user: a second launch brings the first one's window to the front.
+    let status = SharedStatus::default();
+    let waker: Arc<OnceLock<egui::Context>> = Arc::new(OnceLock::new());
+    let wake = Arc::clone(&waker);
+    let (sink, requests) = desktop_link::request_queue(move || {
+        if let Some(ctx) = wake.get() {
+            ctx.request_repaint();
+        }
+    });
+    let service = match remote::claim(None, Arc::clone(&sink), status.clone()) {
+        Ok(Claim::Serving(service)) => Some(service),
+        Ok(Claim::AlreadyRunning) => {
+            remote::Remote::connect(None)
+                .and_then(|running| running.show())
+                .map_err(AppError::Remote)?;
+            eprintln!("plumbline is already running; its window was brought to the front.");
+            return Ok(());
+        }
+        Err(error) => {
+            // No session bus: the app still monitors, without a tray or a remote control.
+            eprintln!("plumbline: {error}; running without the tray icon and remote control.");
+            None
+        }
+    };
     let paths = AppPaths::for_user();
     let loaded = paths.load_settings();
     let options = eframe::NativeOptions {
@@ -90,10 +123,17 @@ pub fn run_app(locator: &ModelLocator, source: Option<PathBuf>) -> Result<(), Ap
             );
             let backend =
                 live::spawn_backend(locator, loaded.settings.clone(), source, ctx.clone());
+            let _ = waker.set(ctx.clone());
             let notifier = Box::new(notify::DesktopNotifier::new(ctx));
-            Ok(Box::new(PlumblineApp::new(
-                backend, loaded, paths, notifier,
-            )))
+            let app = PlumblineApp::new(backend, loaded, paths, notifier);
+            Ok(Box::new(match service {
+                Some(service) => {
+                    let tray = TrayIcon::spawn(TrayLook::default(), sink)
+                        .map_err(|error| error.to_string());
+                    app.with_desktop(DesktopLink::new(requests, status, tray, service))
+                }
+                None => app,
+            }))
         }),
     )
     .map_err(|error| {

@@ -13,6 +13,7 @@ use image::RgbImage;
 use super::backend::{Backend, Command, LiveUpdate, Update};
 use super::calibration_panel::{self, Calibration, CalibrationAction};
 use super::day_view;
+use super::desktop_link::{CloseOutcome, DesktopLink, Situation, close_outcome};
 use super::history::{self, HistoryAction, HistoryPanel, HistorySource, StoreHistory};
 use super::live_view;
 use super::notify::Notifier;
@@ -23,18 +24,24 @@ use crate::pipeline::SessionCommand;
 const ON_A_CALL_MINUTES: u32 = 60;
 use super::settings_form::{FormAction, SettingsForm};
 use super::theme;
+use crate::clock::calendar::{Zone, now_ms};
 use crate::coach::{CoachMessage, Library, format_duration};
+use crate::desktop::control::DesktopRequest;
 use crate::monitor::{CameraFaultKind, MonitorState};
 use crate::settings::{self, LoadedSettings, Settings};
 
 /// Name of the first-run marker file in the config folder.
 const FIRST_RUN_MARKER: &str = "disclaimer-seen";
+/// Name of the marker file noting that the "still running in the tray" notice was shown.
+const TRAY_NOTICE_MARKER: &str = "tray-notice-seen";
 
 /// Where the app keeps its files; `None` when there is no config folder (nothing is saved).
 #[derive(Clone, Debug, Default)]
 pub struct AppPaths {
     pub settings: Option<PathBuf>,
     pub first_run_marker: Option<PathBuf>,
+    /// Written once the user was told that closing the window leaves plumbline in the tray.
+    pub tray_notice_marker: Option<PathBuf>,
     /// Where "Export CSV…" saves files (Downloads, else home).
     pub exports: Option<PathBuf>,
 }
@@ -43,13 +50,13 @@ impl AppPaths {
     /// The user's config folder (`~/.config/plumbline` on Linux).
     pub fn for_user() -> AppPaths {
         let settings = Settings::default_path();
-        let first_run_marker = settings
-            .as_ref()
-            .and_then(|path| path.parent())
-            .map(|folder| folder.join(FIRST_RUN_MARKER));
+        let folder = settings.as_ref().and_then(|path| path.parent());
+        let first_run_marker = folder.map(|folder| folder.join(FIRST_RUN_MARKER));
+        let tray_notice_marker = folder.map(|folder| folder.join(TRAY_NOTICE_MARKER));
         AppPaths {
             settings,
             first_run_marker,
+            tray_notice_marker,
             exports: history::default_export_dir(),
         }
     }
@@ -59,6 +66,7 @@ impl AppPaths {
         AppPaths {
             settings: Some(folder.join("settings.toml")),
             first_run_marker: Some(folder.join(FIRST_RUN_MARKER)),
+            tray_notice_marker: Some(folder.join(TRAY_NOTICE_MARKER)),
             exports: Some(folder.to_path_buf()),
         }
     }
@@ -100,6 +108,8 @@ struct Runtime {
     library: Option<Library>,
     /// The history the History dialog reads.
     history: Box<dyn HistorySource>,
+    /// The tray icon and the remote control, when the app runs on a desktop session.
+    desktop: Option<DesktopLink>,
 }
 
 /// Which dialog is open (at most one; a prompt waits behind it).
@@ -134,6 +144,10 @@ struct View {
     stalled_s: Option<f64>,
     /// The saved zoom was applied to the window.
     zoom_applied: bool,
+    /// The window is hidden (in the tray).
+    hidden: bool,
+    /// Quit was asked for (tray menu, Quit button): the next close is not turned into a hide.
+    quit_asked: bool,
 }
 
 /// Monitoring sends an update at least every half second while it runs (a quiet tick when
@@ -157,6 +171,7 @@ enum Action {
     Card(CardAction),
     ShowCameraImage(bool),
     DismissNotice,
+    Quit,
 }
 
 /// The desktop app.
@@ -202,6 +217,7 @@ impl PlumblineApp {
                 preview_source: None,
                 library,
                 history: Box::new(StoreHistory::for_user()),
+                desktop: None,
             },
             view,
         }
@@ -211,6 +227,14 @@ impl PlumblineApp {
     #[must_use]
     pub fn with_history(mut self, source: Box<dyn HistorySource>) -> PlumblineApp {
         self.runtime.history = source;
+        self
+    }
+
+    /// The same app tied to the desktop: the tray icon and the remote control's requests;
+    /// closing the window then hides it (or minimises it without a tray) instead of quitting.
+    #[must_use]
+    pub fn with_desktop(mut self, link: DesktopLink) -> PlumblineApp {
+        self.runtime.desktop = Some(link);
         self
     }
 
@@ -228,6 +252,7 @@ impl PlumblineApp {
             self.apply_update(ctx, update);
             self.view.last_update_s = Some(now);
         }
+        self.follow_desktop(ctx, now);
         self.view.stalled_s = match (self.view.last_update_s, &self.view.fatal) {
             (Some(last), None) if now - last > STALL_S => Some(now - last),
             _ => None,
@@ -277,6 +302,112 @@ impl PlumblineApp {
         }
     }
 
+    /// Carries out what the tray and other plumbline processes asked for, turns a close into a
+    /// hide (or a minimise) while monitoring goes on, and publishes the state to both.
+    fn follow_desktop(&mut self, ctx: &egui::Context, now: f64) {
+        let Some(link) = &self.runtime.desktop else {
+            return;
+        };
+        let requests: Vec<DesktopRequest> = std::iter::from_fn(|| link.next_request()).collect();
+        for request in requests {
+            self.desktop_request(ctx, request, now);
+        }
+        if ctx.input(|input| input.viewport().close_requested()) {
+            let tray_shown = self
+                .runtime
+                .desktop
+                .as_ref()
+                .is_some_and(DesktopLink::tray_shown);
+            match close_outcome(self.view.quit_asked, true, tray_shown) {
+                CloseOutcome::Quit => {}
+                CloseOutcome::HideToTray => {
+                    ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+                    self.hide_window(ctx);
+                    self.tell_about_tray();
+                }
+                CloseOutcome::Minimise => {
+                    ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+                    ctx.send_viewport_cmd(egui::ViewportCommand::Minimized(true));
+                }
+            }
+        }
+        let situation = Situation::of(self.view.live.as_deref(), self.view.fatal.as_deref());
+        let shown = !self.view.hidden;
+        if let Some(link) = &mut self.runtime.desktop {
+            link.publish(&situation, shown);
+        }
+    }
+
+    fn desktop_request(&mut self, ctx: &egui::Context, request: DesktopRequest, now: f64) {
+        match request {
+            DesktopRequest::ShowWindow => self.show_window(ctx),
+            DesktopRequest::ToggleWindow if self.view.hidden => self.show_window(ctx),
+            DesktopRequest::ToggleWindow => self.hide_window(ctx),
+            DesktopRequest::Pause(length) => {
+                let minutes = length.minutes_from(now_ms(), Zone::Local);
+                self.runtime
+                    .backend
+                    .send(Command::Session(SessionCommand::Snooze { minutes }));
+            }
+            DesktopRequest::Resume => self
+                .runtime
+                .backend
+                .send(Command::Session(SessionCommand::Resume)),
+            DesktopRequest::Recalibrate => {
+                self.show_window(ctx);
+                self.perform(ctx, Action::OpenCalibration, now);
+            }
+            DesktopRequest::OpenHistory => {
+                self.show_window(ctx);
+                self.perform(ctx, Action::OpenHistory, now);
+            }
+            DesktopRequest::OpenSettings => {
+                self.show_window(ctx);
+                self.perform(ctx, Action::OpenSettings, now);
+            }
+            DesktopRequest::Quit => self.perform(ctx, Action::Quit, now),
+        }
+    }
+
+    /// Shows the window (when hidden or minimised) and brings it forward.
+    fn show_window(&mut self, ctx: &egui::Context) {
+        if self.view.hidden {
+            self.view.hidden = false;
+            ctx.send_viewport_cmd(egui::ViewportCommand::Visible(true));
+        }
+        if ctx.input(|input| input.viewport().minimized == Some(true)) {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Minimized(false));
+        }
+        ctx.send_viewport_cmd(egui::ViewportCommand::Focus);
+    }
+
+    fn hide_window(&mut self, ctx: &egui::Context) {
+        self.view.hidden = true;
+        // Nothing to draw while hidden: the camera picture is dropped until it shows again.
+        self.runtime.preview = None;
+        self.runtime.preview_source = None;
+        ctx.send_viewport_cmd(egui::ViewportCommand::Visible(false));
+    }
+
+    /// The first time the window goes to the tray, says where it went.
+    fn tell_about_tray(&mut self) {
+        let marker = self.runtime.paths.tray_notice_marker.clone();
+        if marker.as_ref().is_some_and(|marker| marker.exists()) {
+            return;
+        }
+        self.runtime.notifier.notify(
+            "plumbline is still watching",
+            "The window went to the tray. Click the plumbline icon there to bring it back; \
+             Quit is in the icon's menu.",
+        );
+        if let Some(marker) = marker {
+            let _ = marker
+                .parent()
+                .map_or(Ok(()), std::fs::create_dir_all)
+                .and_then(|()| std::fs::write(&marker, "seen\n"));
+        }
+    }
+
     fn apply_update(&mut self, ctx: &egui::Context, update: Update) {
         match update {
             Update::Live(mut live) => {
@@ -291,7 +422,9 @@ impl PlumblineApp {
                         look.label
                     )));
                 }
-                self.update_preview(ctx, live.preview.take());
+                // Hidden in the tray, nothing is drawn: no texture uploads.
+                let preview = live.preview.take().filter(|_| !self.view.hidden);
+                self.update_preview(ctx, preview);
                 self.view.live = Some(live);
             }
             Update::Calibration(update) => {
@@ -432,6 +565,14 @@ impl PlumblineApp {
             };
             ui.label(RichText::new(hint).weak());
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if self.runtime.desktop.is_some()
+                    && ui
+                        .button("Quit")
+                        .on_hover_text("Stop monitoring and close plumbline (closing the window keeps it running)")
+                        .clicked()
+                {
+                    actions.push(Action::Quit);
+                }
                 if ui.button("Help").clicked() {
                     actions.push(Action::OpenHelp);
                 }
@@ -609,9 +750,20 @@ impl PlumblineApp {
                 }
             }
             Some(Dialog::Settings) => {
+                let no_tray = self
+                    .runtime
+                    .desktop
+                    .as_ref()
+                    .and_then(DesktopLink::no_tray_reason);
                 if let Some(form) = &mut self.view.settings_form {
-                    let response = egui::Modal::new(egui::Id::unique("settings"))
-                        .show(&ctx, |ui| form.show(ui));
+                    let response =
+                        egui::Modal::new(egui::Id::unique("settings")).show(&ctx, |ui| {
+                            if let Some(reason) = &no_tray {
+                                ui.colored_label(ui.visuals().warn_fg_color, reason);
+                                ui.add_space(6.0);
+                            }
+                            form.show(ui)
+                        });
                     if let Some(action) = response.inner {
                         actions.push(Action::Settings(action));
                     } else if response.should_close() {
@@ -732,6 +884,10 @@ impl PlumblineApp {
                 }
             }
             Action::DismissNotice => self.view.notice = None,
+            Action::Quit => {
+                self.view.quit_asked = true;
+                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            }
         }
     }
 

@@ -8,6 +8,8 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::commands::analyze::{self, OutputFormat};
+use crate::desktop::control::PauseLength;
+use crate::desktop::remote::Remote;
 use crate::models::{ModelFile, ModelLocator};
 use crate::pose::LandmarkModel;
 
@@ -51,6 +53,21 @@ pub enum Command {
     Check,
     /// List the cameras with their index, name and supported formats.
     Devices,
+    /// Print the running app's state in one line (exit 1 when plumbline is not running).
+    Status,
+    /// Pause the running app's monitoring (camera off, no reminders) for a while: `30m`, `1h`,
+    /// `90` (minutes) or `tomorrow` (until local midnight).
+    Pause {
+        /// How long: 30m, 1h, 2h, 90 (minutes) or tomorrow.
+        #[arg(value_parser = parse_pause_length, value_name = "LENGTH")]
+        length: PauseLength,
+    },
+    /// End a pause or snooze of the running app.
+    Resume,
+}
+
+fn parse_pause_length(text: &str) -> Result<PauseLength, String> {
+    PauseLength::parse(text)
 }
 
 /// The landmark model on the command line.
@@ -250,6 +267,21 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Export(args)) => export(&args),
         Some(Command::Check) => check(&locator),
         Some(Command::Devices) => devices(),
+        Some(Command::Status) => {
+            let report = Remote::connect(None)?.status()?;
+            println!("{}", report.line);
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Pause { length }) => {
+            Remote::connect(None)?.pause(length)?;
+            println!("Paused {}.", length.describe());
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Resume) => {
+            Remote::connect(None)?.resume()?;
+            println!("Monitoring resumed.");
+            Ok(ExitCode::SUCCESS)
+        }
         None => {
             crate::app::run_app(&locator, cli.source)?;
             Ok(ExitCode::SUCCESS)
