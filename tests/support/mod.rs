@@ -29,7 +29,9 @@ pub fn plumbline() -> Command {
     command
         .env_remove("PLUMBLINE_MODELS_DIR")
         .env_remove("ORT_DYLIB_PATH")
-        .env_remove("PLUMBLINE_ORT_LOCAL_DIR");
+        .env_remove("PLUMBLINE_ORT_LOCAL_DIR")
+        // Never the user's own session bus: a running plumbline there would answer instead.
+        .env_remove("DBUS_SESSION_BUS_ADDRESS");
     command
 }
 
