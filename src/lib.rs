@@ -9,6 +9,7 @@ pub mod commands;
 pub mod cost;
 pub mod desktop;
 pub mod geometry;
+pub mod layout;
 pub mod models;
 pub mod monitor;
 pub mod pipeline;

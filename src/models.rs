@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
+use crate::layout;
+
 /// The checksums of the committed models, in `sha256sum` format.
 const SHA256SUMS: &str = include_str!("../models/SHA256SUMS");
 
@@ -96,12 +98,16 @@ pub enum ModelError {
 }
 
 /// The folders searched for models, in order, when no folder is given explicitly: `models/`
-/// beside the executable, in the source tree this binary was built from, and in the user's
-/// installed data directory.
+/// beside the executable, the installed layout (`PREFIX/share/plumbline/models` for a binary in
+/// `PREFIX/bin`), `models/` in the source tree this binary was built from, and the user's data
+/// directory.
 pub fn default_model_dirs(executable: Option<&Path>) -> Vec<PathBuf> {
     let mut dirs = Vec::new();
     if let Some(folder) = executable.and_then(Path::parent) {
         dirs.push(folder.join("models"));
+    }
+    if let Some(prefix) = executable.and_then(layout::install_prefix) {
+        dirs.push(prefix.join(layout::INSTALLED_MODELS_DIR));
     }
     dirs.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("models"));
     if let Some(project) = directories::ProjectDirs::from("", "", "plumbline") {
@@ -190,6 +196,22 @@ pub fn verify_checksum(path: &Path, bytes: &[u8], expected: &str) -> Result<(), 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn installed_models_come_after_the_executable_folder_and_before_the_source_tree() {
+        let dirs = default_model_dirs(Some(Path::new("/opt/pl/bin/plumbline")));
+        assert_eq!(dirs[0], PathBuf::from("/opt/pl/bin/models"));
+        assert_eq!(dirs[1], PathBuf::from("/opt/pl/share/plumbline/models"));
+        assert_eq!(
+            dirs[2],
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("models")
+        );
+        let build_tree = default_model_dirs(Some(Path::new("/src/target/debug/plumbline")));
+        assert_eq!(
+            build_tree[1],
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("models")
+        );
+    }
 
     #[test]
     fn every_model_has_a_checksum_compiled_in() {

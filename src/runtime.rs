@@ -2,14 +2,17 @@
 //!
 //! plumbline uses `ort` with `load-dynamic`: the library is not linked at build time but opened
 //! when the first model is loaded. It is looked for, in order, at `ORT_DYLIB_PATH`, next to the
-//! executable, and in the project-local folder that `scripts/setup.sh` fills from the PyPI
-//! `onnxruntime` wheel. When none has it, the error names every place looked at and the one
+//! executable, in the installed layout (`PREFIX/lib/plumbline` for a binary in `PREFIX/bin`, as
+//! `scripts/install.sh` lays it out), and in the project-local folder that `scripts/setup.sh`
+//! fills from the PyPI `onnxruntime` wheel. When none has it, the error names every place looked at and the one
 //! command that installs it.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use ort::environment::Environment;
+
+use crate::layout;
 
 /// The environment variable that names the ONNX Runtime library file (ort's own convention).
 pub const ORT_PATH_VARIABLE: &str = "ORT_DYLIB_PATH";
@@ -79,6 +82,12 @@ pub fn search_places(
         places.push(SearchedPlace {
             path: folder.to_path_buf(),
             origin: "next to the executable",
+        });
+    }
+    if let Some(prefix) = executable.and_then(layout::install_prefix) {
+        places.push(SearchedPlace {
+            path: prefix.join(layout::INSTALLED_LIBRARY_DIR),
+            origin: "installed with the executable",
         });
     }
     places.push(SearchedPlace {
@@ -178,16 +187,39 @@ mod tests {
     use super::*;
 
     #[test]
-    fn environment_variable_comes_first_then_executable_folder_then_project_folder() {
+    fn environment_variable_comes_first_then_executable_folder_then_installed_then_project() {
         let places = search_places(
             Some("/opt/ort/libonnxruntime.so"),
             Some(Path::new("/usr/bin/plumbline")),
             Path::new("/src/.local/onnxruntime"),
         );
-        assert_eq!(places.len(), 3);
-        assert_eq!(places[0].path, PathBuf::from("/opt/ort/libonnxruntime.so"));
-        assert_eq!(places[1].path, PathBuf::from("/usr/bin"));
-        assert_eq!(places[2].path, PathBuf::from("/src/.local/onnxruntime"));
+        let paths: Vec<&Path> = places.iter().map(|place| place.path.as_path()).collect();
+        assert_eq!(
+            paths,
+            [
+                Path::new("/opt/ort/libonnxruntime.so"),
+                Path::new("/usr/bin"),
+                Path::new("/usr/lib/plumbline"),
+                Path::new("/src/.local/onnxruntime"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_build_tree_executable_has_no_installed_layout() {
+        let places = search_places(
+            None,
+            Some(Path::new("/src/target/release/plumbline")),
+            Path::new("/src/.local/onnxruntime"),
+        );
+        let paths: Vec<&Path> = places.iter().map(|place| place.path.as_path()).collect();
+        assert_eq!(
+            paths,
+            [
+                Path::new("/src/target/release"),
+                Path::new("/src/.local/onnxruntime")
+            ]
+        );
     }
 
     #[test]

@@ -59,6 +59,9 @@ pub fn display_available() -> bool {
         .any(|name| std::env::var_os(name).is_some_and(|value| !value.is_empty()))
 }
 
+/// The window's icon: the 128 px application icon (`scripts/make_icons.sh` draws it).
+const WINDOW_ICON_PNG: &[u8] = include_bytes!("../../assets/icons/plumbline-128.png");
+
 /// Starts the desktop app on the default camera (or on the video file `source`) and returns
 /// when its window closes.
 pub fn run_app(locator: &ModelLocator, source: Option<PathBuf>) -> Result<(), AppError> {
@@ -96,12 +99,17 @@ pub fn run_app(locator: &ModelLocator, source: Option<PathBuf>) -> Result<(), Ap
     };
     let paths = AppPaths::for_user();
     let loaded = paths.load_settings();
+    let mut viewport = egui::ViewportBuilder::default()
+        .with_title("plumbline")
+        .with_app_id("plumbline")
+        .with_inner_size([980.0, 640.0])
+        .with_min_inner_size([640.0, 420.0]);
+    // The committed PNG always decodes; were it ever broken, the window would just have none.
+    if let Ok(icon) = eframe::icon_data::from_png_bytes(WINDOW_ICON_PNG) {
+        viewport = viewport.with_icon(icon);
+    }
     let options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default()
-            .with_title("plumbline")
-            .with_app_id("plumbline")
-            .with_inner_size([980.0, 640.0])
-            .with_min_inner_size([640.0, 420.0]),
+        viewport,
         ..Default::default()
     };
     let locator = locator.clone();
@@ -142,4 +150,16 @@ pub fn run_app(locator: &ModelLocator, source: Option<PathBuf>) -> Result<(), Ap
             std::env::var("DISPLAY").unwrap_or_default(),
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_window_icon_decodes_at_its_size() {
+        let icon = eframe::icon_data::from_png_bytes(WINDOW_ICON_PNG).unwrap();
+        assert_eq!((icon.width, icon.height), (128, 128));
+        assert_eq!(icon.rgba.len(), 128 * 128 * 4);
+    }
 }
