@@ -533,6 +533,12 @@ fn source_must_be_a_file_and_is_only_for_the_app() {
         "{stderr}"
     );
     assert!(!stderr.contains("panicked"), "{stderr}");
+    let (output, _, stderr) = support::run(support::plumbline().args(["status", "--hidden"]));
+    assert!(!output.status.success());
+    assert!(
+        stderr.contains("--hidden only applies to the desktop app"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -678,5 +684,102 @@ fn the_zoom_is_remembered_without_restarting_monitoring() {
         fake.commands().is_empty(),
         "zooming must not restart monitoring: {:?}",
         fake.commands()
+    );
+}
+
+#[test]
+fn start_at_login_writes_and_removes_a_valid_login_entry() {
+    let folder = tempfile::tempdir().unwrap();
+    let entry = folder.path().join("autostart/plumbline.desktop");
+    let fake = FakeBackend::default();
+    fake.push(live(1.0, status(MonitorState::Upright), None));
+    let mut harness = app(folder.path(), &fake);
+    harness.run();
+    harness.get_by_label("Settings").click();
+    harness.run();
+    harness.get_by_label("Start at login").click();
+    harness.run();
+    harness.get_by_label("Save").click();
+    harness.run();
+    let text = std::fs::read_to_string(&entry).expect("the login entry is written");
+    let executable = std::env::current_exe().unwrap();
+    assert!(
+        text.contains(&format!("\nExec={} --hidden\n", executable.display())),
+        "{text}"
+    );
+    // The desktop's own validator accepts it (desktop-file-utils, from setup.sh --test).
+    let validation = std::process::Command::new("desktop-file-validate")
+        .arg(&entry)
+        .output()
+        .expect("desktop-file-validate runs");
+    assert!(
+        validation.status.success() && validation.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&validation.stdout)
+    );
+
+    // The dialog shows the entry's state when opened again, and unticking removes it.
+    harness.get_by_label("Settings").click();
+    harness.run();
+    harness.get_by_label("Start at login").click();
+    harness.run();
+    harness.get_by_label("Save").click();
+    harness.run();
+    assert!(!entry.exists(), "the login entry is left");
+}
+
+#[test]
+fn start_at_login_that_cannot_be_written_says_why_and_keeps_the_dialog_open() {
+    let folder = tempfile::tempdir().unwrap();
+    // A file where the autostart folder should be.
+    std::fs::write(folder.path().join("autostart"), "not a folder").unwrap();
+    let fake = FakeBackend::default();
+    fake.push(live(1.0, status(MonitorState::Upright), None));
+    let mut harness = app(folder.path(), &fake);
+    harness.run();
+    harness.get_by_label("Settings").click();
+    harness.run();
+    harness.get_by_label("Start at login").click();
+    harness.run();
+    harness.get_by_label("Save").click();
+    harness.run();
+    assert!(shows(
+        &harness,
+        "Start at login: could not write the login entry"
+    ));
+    assert!(
+        harness.query_by_label("Save").is_some(),
+        "the dialog closed"
+    );
+}
+
+#[test]
+fn a_hidden_start_without_a_tray_shows_the_window() {
+    let folder = tempfile::tempdir().unwrap();
+    let fake = FakeBackend::default();
+    fake.push(live(1.0, status(MonitorState::Upright), None));
+    let paths = AppPaths::in_folder(folder.path());
+    std::fs::write(paths.first_run_marker.as_ref().unwrap(), "seen\n").unwrap();
+    let app = PlumblineApp::new(
+        Box::new(fake.clone()),
+        paths.load_settings(),
+        paths,
+        Box::new(RecordingNotifier::default()),
+    )
+    .starting_hidden();
+    assert!(app.is_hidden());
+    let mut harness = Harness::builder()
+        .with_size([1100.0, 800.0])
+        .build_ui_state(
+            |ui, app: &mut PlumblineApp| {
+                app.poll(ui.ctx());
+                app.show(ui);
+            },
+            app,
+        );
+    harness.run();
+    assert!(
+        !harness.state().is_hidden(),
+        "with nothing to bring it back, the window must not stay hidden"
     );
 }

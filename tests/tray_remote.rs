@@ -3,7 +3,8 @@
 //! without a tray keeps it running in view; once a tray is there the icon registers, its menu
 //! has every entry, Pause pauses, closing hides the window while the history keeps growing,
 //! Show brings it back and Quit quits; `plumbline status`, `pause` and `resume` talk to it, and
-//! a second launch exits 0 while the first keeps running.
+//! a second launch exits 0 while the first keeps running. Started hidden (`--hidden`, as the
+//! login entry starts it) it stays in the tray when there is one and shows itself when not.
 
 // Test code: a failed unwrap or expect is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -21,7 +22,7 @@ use std::time::{Duration, Instant};
 
 use plumbline::desktop::tray::MENU_LABELS;
 use private_bus::Bus;
-use real_app::{baseline, have, long_video, output_of, wait_for_state};
+use real_app::{baseline, have, long_video, wait_for_state};
 use zbus::blocking::Connection;
 use zbus::zvariant::{OwnedValue, Value};
 
@@ -248,9 +249,14 @@ fn ask_to_close(window: u32) {
     x.flush().unwrap();
 }
 
-fn window_visible() -> bool {
-    output_of(Command::new("xdotool").args(["search", "--onlyvisible", "--name", "^plumbline"]))
-        .is_some_and(|ids| !ids.is_empty())
+/// Whether this very window is mapped (other tests' plumbline windows may share the display).
+fn window_visible(window: u32) -> bool {
+    use x11rb::protocol::xproto::{ConnectionExt as _, MapState};
+    let (x, _) = x11rb::connect(None).expect("the X display");
+    x.get_window_attributes(window)
+        .ok()
+        .and_then(|cookie| cookie.reply().ok())
+        .is_some_and(|attributes| attributes.map_state == MapState::VIEWABLE)
 }
 
 fn still_running(app: &mut Child) -> bool {
@@ -269,8 +275,11 @@ fn the_app_lives_in_the_tray_and_answers_its_menu_and_the_command_line() {
     assert!(!output.status.success(), "status without an app succeeded");
     assert!(stderr.contains("not running"), "{stderr}");
 
+    // Started as the login entry starts it, but with no tray: the window shows (minimised,
+    // which Xvfb without a window manager leaves in view) rather than staying out of reach.
     let mut app = desktop
         .plumbline()
+        .arg("--hidden")
         .arg("--source")
         .arg(&video)
         .stdout(Stdio::null())
@@ -278,9 +287,18 @@ fn the_app_lives_in_the_tray_and_answers_its_menu_and_the_command_line() {
         .spawn()
         .expect("the app starts");
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        let (window, title) = wait_for_state(&mut app, Duration::from_secs(90))
+        let (window, _) = wait_for_state(&mut app, Duration::from_secs(90))
             .expect("the window showed a state within 90 s");
         let window: u32 = window.parse().expect("a window id");
+        wait_until(
+            "a hidden start with no tray shows the window",
+            Duration::from_secs(40),
+            || window_visible(window),
+        );
+        let title = real_app::output_of(
+            Command::new("xdotool").args(["getwindowname", &window.to_string()]),
+        )
+        .expect("the window's title");
         let state = title.trim_start_matches("plumbline: ");
         assert!(
             desktop.status().starts_with(state),
@@ -296,7 +314,7 @@ fn the_app_lives_in_the_tray_and_answers_its_menu_and_the_command_line() {
             "closing without a tray quit the app"
         );
         assert!(
-            window_visible(),
+            window_visible(window),
             "the window was hidden with no tray to bring it back"
         );
 
@@ -373,7 +391,7 @@ fn the_app_lives_in_the_tray_and_answers_its_menu_and_the_command_line() {
                 ask_to_close(window);
             }
             attempts += 1;
-            !window_visible()
+            !window_visible(window)
         });
         assert!(still_running(&mut app), "closing quit the app");
         wait_until(
@@ -394,11 +412,9 @@ fn the_app_lives_in_the_tray_and_answers_its_menu_and_the_command_line() {
             desktop.status().starts_with("Snoozed: resumes in 1 h")
         });
         click(&bus, &item, &menu, "Show window");
-        wait_until(
-            "the window shows again",
-            Duration::from_secs(10),
-            window_visible,
-        );
+        wait_until("the window shows again", Duration::from_secs(10), || {
+            window_visible(window)
+        });
 
         // Quit from the menu ends the app, cleanly.
         click(&bus, &item, &menu, "Quit");
@@ -417,6 +433,92 @@ fn the_app_lives_in_the_tray_and_answers_its_menu_and_the_command_line() {
         let (output, _, stderr) = desktop.cli(&["pause", "30m"]);
         assert!(!output.status.success(), "pause with no app succeeded");
         assert!(stderr.contains("not running"), "{stderr}");
+    }));
+    let _ = app.kill();
+    let output = app.wait_with_output().expect("the app stops");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    if let Err(panic) = outcome {
+        eprintln!("app stderr:\n{stderr}");
+        std::panic::resume_unwind(panic);
+    }
+}
+
+#[test]
+fn a_login_start_stays_in_the_tray_until_asked_for() {
+    assert!(
+        std::env::var_os("DISPLAY").is_some() && have("xdotool"),
+        "this test needs a display and xdotool: run the tests with `bash scripts/test.sh`"
+    );
+    let mut desktop = Desktop::new();
+    let video = long_video(desktop.home.path(), 75);
+    desktop.start_watcher();
+    let bus = desktop.bus.connect();
+    let started = Instant::now();
+    let mut app = desktop
+        .plumbline()
+        .arg("--hidden")
+        .arg("--source")
+        .arg(&video)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the app starts");
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        wait_until("the tray item registers", Duration::from_secs(60), || {
+            !registered_items(&bus).is_empty()
+        });
+        let (window, _) = wait_for_state(&mut app, Duration::from_secs(90))
+            .expect("the hidden window names a state within 90 s");
+        let window: u32 = window.parse().expect("a window id");
+        wait_until(
+            "monitoring runs while hidden",
+            Duration::from_secs(60),
+            || !desktop.status().starts_with("Starting"),
+        );
+        // Past the time a hidden start waits for a tray, the window is still out of sight.
+        while started.elapsed() < Duration::from_secs(20) {
+            assert!(
+                !window_visible(window),
+                "the window showed in a login start"
+            );
+            std::thread::sleep(Duration::from_millis(500));
+        }
+        assert!(
+            !window_visible(window),
+            "the window showed in a login start"
+        );
+
+        // Logging in again while it runs (a second --hidden) leaves it in the tray.
+        let (output, _, stderr) = support::run(
+            desktop
+                .plumbline()
+                .arg("--hidden")
+                .arg("--source")
+                .arg(&video)
+                .stdin(Stdio::null()),
+        );
+        assert!(output.status.success(), "second login start: {stderr}");
+        assert!(stderr.contains("already running"), "{stderr}");
+        std::thread::sleep(Duration::from_secs(2));
+        assert!(
+            !window_visible(window),
+            "a second login start showed the window"
+        );
+
+        // Opening plumbline from the app menu brings the window up.
+        let (output, _, stderr) = support::run(
+            desktop
+                .plumbline()
+                .arg("--source")
+                .arg(&video)
+                .stdin(Stdio::null()),
+        );
+        assert!(output.status.success(), "launch: {stderr}");
+        wait_until("the window shows", Duration::from_secs(15), || {
+            window_visible(window)
+        });
+        assert!(still_running(&mut app), "the app stopped");
     }));
     let _ = app.kill();
     let output = app.wait_with_output().expect("the app stops");

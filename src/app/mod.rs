@@ -62,9 +62,21 @@ pub fn display_available() -> bool {
 /// The window's icon: the 128 px application icon (`scripts/make_icons.sh` draws it).
 const WINDOW_ICON_PNG: &[u8] = include_bytes!("../../assets/icons/plumbline-128.png");
 
+/// How the window comes up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WindowStart {
+    Shown,
+    /// In the tray (`--hidden`, from the login entry); minimised when there is no tray.
+    Hidden,
+}
+
 /// Starts the desktop app on the default camera (or on the video file `source`) and returns
 /// when its window closes.
-pub fn run_app(locator: &ModelLocator, source: Option<PathBuf>) -> Result<(), AppError> {
+pub fn run_app(
+    locator: &ModelLocator,
+    source: Option<PathBuf>,
+    start: WindowStart,
+) -> Result<(), AppError> {
     if !display_available() {
         return Err(AppError::NoDisplay);
     }
@@ -84,6 +96,11 @@ pub fn run_app(locator: &ModelLocator, source: Option<PathBuf>) -> Result<(), Ap
     });
     let service = match remote::claim(None, Arc::clone(&sink), status.clone()) {
         Ok(Claim::Serving(service)) => Some(service),
+        Ok(Claim::AlreadyRunning) if start == WindowStart::Hidden => {
+            // A login start while one already runs: leave that one as it is.
+            eprintln!("plumbline is already running; nothing to start.");
+            return Ok(());
+        }
         Ok(Claim::AlreadyRunning) => {
             remote::Remote::connect(None)
                 .and_then(|running| running.show())
@@ -133,7 +150,10 @@ pub fn run_app(locator: &ModelLocator, source: Option<PathBuf>) -> Result<(), Ap
                 live::spawn_backend(locator, loaded.settings.clone(), source, ctx.clone());
             let _ = waker.set(ctx.clone());
             let notifier = Box::new(notify::DesktopNotifier::new(ctx));
-            let app = PlumblineApp::new(backend, loaded, paths, notifier);
+            let mut app = PlumblineApp::new(backend, loaded, paths, notifier);
+            if start == WindowStart::Hidden {
+                app = app.starting_hidden();
+            }
             Ok(Box::new(match service {
                 Some(service) => {
                     let tray = TrayIcon::spawn(TrayLook::default(), sink)

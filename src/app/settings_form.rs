@@ -39,6 +39,8 @@ pub struct SettingsForm {
     break_interval: String,
     notifications: bool,
     start_minimised: bool,
+    /// Not a setting of the file: the login entry's presence (see `desktop::autostart`).
+    start_at_login: bool,
     retention: String,
     show_camera_image: bool,
     /// Not edited here; kept as it was.
@@ -83,11 +85,24 @@ impl SettingsForm {
             break_interval: settings.break_interval_min.to_string(),
             notifications: settings.notifications,
             start_minimised: settings.start_minimised,
+            start_at_login: false,
             retention: settings.retention_days.to_string(),
             show_camera_image: settings.show_camera_image,
             ui_zoom: settings.ui_zoom,
             errors: Vec::new(),
         }
+    }
+
+    /// The same draft with "Start at login" ticked or not.
+    #[must_use]
+    pub fn with_start_at_login(mut self, on: bool) -> SettingsForm {
+        self.start_at_login = on;
+        self
+    }
+
+    /// Whether "Start at login" is ticked.
+    pub fn start_at_login(&self) -> bool {
+        self.start_at_login
     }
 
     /// The settings in the draft, or every problem with it in the user's words.
@@ -289,6 +304,12 @@ impl SettingsForm {
             "Start minimised",
             &mut self.start_minimised,
             "open in the background",
+        );
+        check_row(
+            ui,
+            "Start at login",
+            &mut self.start_at_login,
+            "starts in the tray when you log in",
         );
 
         ui.strong("History");

@@ -18,17 +18,21 @@ use super::history::{self, HistoryAction, HistoryPanel, HistorySource, StoreHist
 use super::live_view;
 use super::notify::Notifier;
 use super::prompt_card::{CardAction, PromptCard, SNOOZE_MINUTES};
-use crate::pipeline::SessionCommand;
-
-/// "On a call": the camera is off and nothing prompts for this long.
-const ON_A_CALL_MINUTES: u32 = 60;
 use super::settings_form::{FormAction, SettingsForm};
 use super::theme;
 use crate::clock::calendar::{Zone, now_ms};
 use crate::coach::{CoachMessage, Library, format_duration};
+use crate::desktop::autostart::{self, Autostart};
 use crate::desktop::control::DesktopRequest;
 use crate::monitor::{CameraFaultKind, MonitorState};
+use crate::pipeline::SessionCommand;
 use crate::settings::{self, LoadedSettings, Settings};
+
+/// "On a call": the camera is off and nothing prompts for this long.
+const ON_A_CALL_MINUTES: u32 = 60;
+/// A hidden start waits this long (seconds) for a tray to show the icon (at login the panel
+/// may come up after plumbline) before showing the window minimised.
+const TRAY_WAIT_S: f64 = 15.0;
 
 /// Name of the first-run marker file in the config folder.
 const FIRST_RUN_MARKER: &str = "disclaimer-seen";
@@ -44,6 +48,8 @@ pub struct AppPaths {
     pub tray_notice_marker: Option<PathBuf>,
     /// Where "Export CSV…" saves files (Downloads, else home).
     pub exports: Option<PathBuf>,
+    /// The login entry that "Start at login" writes or removes.
+    pub autostart: Option<Autostart>,
 }
 
 impl AppPaths {
@@ -58,16 +64,22 @@ impl AppPaths {
             first_run_marker,
             tray_notice_marker,
             exports: history::default_export_dir(),
+            autostart: Autostart::for_user(),
         }
     }
 
-    /// Both files in `folder` (for tests and portable setups).
+    /// Every file in `folder` (for tests and portable setups), the login entry in
+    /// `folder/autostart`.
     pub fn in_folder(folder: &std::path::Path) -> AppPaths {
         AppPaths {
             settings: Some(folder.join("settings.toml")),
             first_run_marker: Some(folder.join(FIRST_RUN_MARKER)),
             tray_notice_marker: Some(folder.join(TRAY_NOTICE_MARKER)),
             exports: Some(folder.to_path_buf()),
+            autostart: Some(Autostart::at(
+                folder.join("autostart").join(autostart::ENTRY_FILE_NAME),
+                std::env::current_exe().unwrap_or_else(|_| folder.join("plumbline")),
+            )),
         }
     }
 
@@ -138,6 +150,9 @@ struct View {
     notice: Option<String>,
     /// The window was minimised once at start-up (when the setting asks for it).
     started: bool,
+    /// Started hidden (from the login entry): until when to wait for a tray to show the icon
+    /// before showing the window minimised instead.
+    tray_wait_until: Option<f64>,
     /// When the last update from monitoring arrived (the UI's clock, seconds).
     last_update_s: Option<f64>,
     /// Monitoring has sent nothing for this long (seconds), past [`STALL_S`].
@@ -238,6 +253,19 @@ impl PlumblineApp {
         self
     }
 
+    /// The same app starting with its window hidden in the tray (the login entry's
+    /// `--hidden`); minimised instead when no tray shows the icon.
+    #[must_use]
+    pub fn starting_hidden(mut self) -> PlumblineApp {
+        self.view.hidden = true;
+        self
+    }
+
+    /// Whether the window is hidden in the tray.
+    pub fn is_hidden(&self) -> bool {
+        self.view.hidden
+    }
+
     /// The settings in force.
     pub fn settings(&self) -> &Settings {
         &self.persisted.settings
@@ -296,9 +324,38 @@ impl PlumblineApp {
         }
         if !self.view.started {
             self.view.started = true;
-            if self.persisted.settings.start_minimised {
+            if self.view.hidden {
+                // eframe maps the window after its first frame; this unmaps it at once.
+                ctx.send_viewport_cmd(egui::ViewportCommand::Visible(false));
+                self.view.tray_wait_until = Some(now + TRAY_WAIT_S);
+            } else if self.persisted.settings.start_minimised {
                 ctx.send_viewport_cmd(egui::ViewportCommand::Minimized(true));
             }
+        }
+        self.settle_hidden_start(ctx, now);
+    }
+
+    /// A hidden start stays hidden once a tray shows the icon; with no tray by
+    /// [`TRAY_WAIT_S`] (or no desktop link at all) the window shows, minimised, since nothing
+    /// else would bring it back.
+    fn settle_hidden_start(&mut self, ctx: &egui::Context, now: f64) {
+        let Some(until) = self.view.tray_wait_until else {
+            return;
+        };
+        let tray_shown = self
+            .runtime
+            .desktop
+            .as_ref()
+            .is_some_and(DesktopLink::tray_shown);
+        if tray_shown || !self.view.hidden {
+            self.view.tray_wait_until = None;
+        } else if self.runtime.desktop.is_none() || now >= until {
+            self.view.tray_wait_until = None;
+            self.view.hidden = false;
+            ctx.send_viewport_cmd(egui::ViewportCommand::Visible(true));
+            ctx.send_viewport_cmd(egui::ViewportCommand::Minimized(true));
+        } else {
+            ctx.request_repaint_after(std::time::Duration::from_secs(1));
         }
     }
 
@@ -825,7 +882,16 @@ impl PlumblineApp {
             }
             Action::Calibration(action) => self.calibration_action(ctx, action, now),
             Action::OpenSettings => {
-                self.view.settings_form = Some(SettingsForm::new(&self.persisted.settings));
+                let starts_at_login = self
+                    .runtime
+                    .paths
+                    .autostart
+                    .as_ref()
+                    .is_some_and(Autostart::is_enabled);
+                self.view.settings_form = Some(
+                    SettingsForm::new(&self.persisted.settings)
+                        .with_start_at_login(starts_at_login),
+                );
                 self.view.dialog = Some(Dialog::Settings);
             }
             Action::Settings(FormAction::Save) => self.save_settings(),
@@ -979,6 +1045,16 @@ impl PlumblineApp {
         match form.parse() {
             Err(errors) => form.errors = errors,
             Ok(settings) => {
+                let start_at_login = form.start_at_login();
+                if let Some(autostart) = &self.runtime.paths.autostart
+                    && autostart.is_enabled() != start_at_login
+                    && let Err(error) = autostart.set(start_at_login)
+                {
+                    form.errors = vec![format!(
+                        "Start at login: {error}. Check that the folder can be written, or turn the option off."
+                    )];
+                    return;
+                }
                 if self.store_settings(settings) {
                     self.view.dialog = None;
                     self.view.settings_form = None;

@@ -30,6 +30,11 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "VIDEO")]
     pub source: Option<PathBuf>,
 
+    /// Start the desktop app with its window hidden in the tray, as the login entry does
+    /// (minimised instead when no tray shows the icon).
+    #[arg(long, global = true)]
+    pub hidden: bool,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -196,6 +201,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             "--source only applies to the desktop app: run `plumbline --source VIDEO` without a command (for `analyze`, give the video as its INPUT)"
         );
     }
+    if cli.hidden && cli.command.is_some() {
+        anyhow::bail!(
+            "--hidden only applies to the desktop app: run `plumbline --hidden` without a command"
+        );
+    }
     match cli.command {
         Some(Command::Analyze(args)) => {
             anyhow::ensure!(
@@ -283,7 +293,12 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         None => {
-            crate::app::run_app(&locator, cli.source)?;
+            let start = if cli.hidden {
+                crate::app::WindowStart::Hidden
+            } else {
+                crate::app::WindowStart::Shown
+            };
+            crate::app::run_app(&locator, cli.source, start)?;
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -27,14 +27,22 @@ pub fn output_of(command: &mut Command) -> Option<String> {
         .then(|| String::from_utf8_lossy(&output.stdout).trim().to_string())
 }
 
-/// The plumbline window's id and title once its title names a state.
+/// The window of `app` (found by its `_NET_WM_PID`: other tests' plumbline windows may share
+/// the display), its id and title once its title names a state.
 pub fn wait_for_state(app: &mut Child, timeout: Duration) -> Option<(String, String)> {
     let started = Instant::now();
     while started.elapsed() < timeout {
         if let Ok(Some(status)) = app.try_wait() {
             panic!("the app exited early with {status}");
         }
-        let ids = output_of(Command::new("xdotool").args(["search", "--name", "^plumbline: "]));
+        let ids = output_of(Command::new("xdotool").args([
+            "search",
+            "--all",
+            "--pid",
+            &app.id().to_string(),
+            "--name",
+            "^plumbline: ",
+        ]));
         for id in ids.unwrap_or_default().lines() {
             if let Some(title) = output_of(Command::new("xdotool").args(["getwindowname", id])) {
                 return Some((id.to_string(), title));
