@@ -15,7 +15,7 @@ SRC = Path(__file__).resolve().parent.parent / "src"
 
 # Bottom to top. A module may import modules of lower layers only (and itself).
 LAYERS = [
-    ["layout"],
+    ["layout", "log_file"],
     ["clock", "cost", "verdict", "models", "runtime"],
     ["pose", "source", "camera", "desktop"],
     ["geometry"],

@@ -10,6 +10,7 @@ pub mod cost;
 pub mod desktop;
 pub mod geometry;
 pub mod layout;
+pub mod log_file;
 pub mod models;
 pub mod monitor;
 pub mod pipeline;

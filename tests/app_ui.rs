@@ -783,3 +783,16 @@ fn a_hidden_start_without_a_tray_shows_the_window() {
         "with nothing to bring it back, the window must not stay hidden"
     );
 }
+
+#[test]
+fn help_says_where_the_log_is() {
+    let folder = tempfile::tempdir().unwrap();
+    let fake = FakeBackend::default();
+    fake.push(live(1.0, status(MonitorState::Upright), None));
+    let mut harness = app(folder.path(), &fake);
+    harness.run();
+    harness.get_by_label("Help").click();
+    harness.run();
+    let log = folder.path().join("plumbline.log");
+    assert!(shows(&harness, &log.display().to_string()));
+}

@@ -86,6 +86,16 @@ impl Desktop {
         self.watcher = Some(watcher);
     }
 
+    /// The app's log file, or what is wrong with it.
+    fn log(&self) -> String {
+        let path = self
+            .home
+            .path()
+            .join(".local/state/plumbline/plumbline.log");
+        std::fs::read_to_string(&path)
+            .unwrap_or_else(|error| format!("{}: {error}", path.display()))
+    }
+
     fn history_file(&self) -> PathBuf {
         self.home
             .path()
@@ -430,6 +440,18 @@ fn the_app_lives_in_the_tray_and_answers_its_menu_and_the_command_line() {
             std::thread::sleep(Duration::from_millis(200));
         };
         assert!(exit.success(), "the app quit with {exit}");
+        // The log file holds what happened (and stderr nothing of it, without -v).
+        let log = desktop.log();
+        for line in [
+            "INFO plumbline 0.1.0 started, watching ",
+            "INFO tray: Shown",
+            "INFO asked from the tray or the command line: Pause(Minutes(30))",
+            "INFO asked from the tray or the command line: Quit",
+            "INFO state: ",
+            "INFO plumbline quit",
+        ] {
+            assert!(log.contains(line), "{line:?} is not in the log:\n{log}");
+        }
         let (output, _, stderr) = desktop.cli(&["pause", "30m"]);
         assert!(!output.status.success(), "pause with no app succeeded");
         assert!(stderr.contains("not running"), "{stderr}");
@@ -438,8 +460,13 @@ fn the_app_lives_in_the_tray_and_answers_its_menu_and_the_command_line() {
     let output = app.wait_with_output().expect("the app stops");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(
+        !stderr.contains("INFO"),
+        "without -v the log stays in its file: {stderr}"
+    );
     if let Err(panic) = outcome {
         eprintln!("app stderr:\n{stderr}");
+        eprintln!("app log:\n{}", desktop.log());
         std::panic::resume_unwind(panic);
     }
 }
@@ -458,6 +485,7 @@ fn a_login_start_stays_in_the_tray_until_asked_for() {
     let mut app = desktop
         .plumbline()
         .arg("--hidden")
+        .arg("-v")
         .arg("--source")
         .arg(&video)
         .stdout(Stdio::null())
@@ -524,8 +552,13 @@ fn a_login_start_stays_in_the_tray_until_asked_for() {
     let output = app.wait_with_output().expect("the app stops");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(
+        stderr.contains("INFO plumbline 0.1.0 started"),
+        "-v copies the log to stderr: {stderr}"
+    );
     if let Err(panic) = outcome {
         eprintln!("app stderr:\n{stderr}");
+        eprintln!("app log:\n{}", desktop.log());
         std::panic::resume_unwind(panic);
     }
 }

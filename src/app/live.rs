@@ -174,6 +174,7 @@ impl LiveBackend {
         let mut camera_message: Option<String> = None;
         let recording = self.recorder.as_ref().map(Recorder::handle);
         let history_problem = self.history_problem.clone();
+        let mut logged_history_warning: Option<String> = None;
         match spawn(self.input(), session, move |message| {
             if let (Some(recording), PipelineMessage::Step { output, .. }) = (&recording, &message)
             {
@@ -186,6 +187,12 @@ impl LiveBackend {
                         Some(recording) => recording.health().warning(),
                         None => history_problem.clone(),
                     };
+                    if live.history_warning != logged_history_warning {
+                        if let Some(warning) = &live.history_warning {
+                            tracing::warn!("history: {warning}");
+                        }
+                        logged_history_warning.clone_from(&live.history_warning);
+                    }
                     if live.camera_message.is_some() {
                         camera_message.clone_from(&live.camera_message);
                     } else if live.status.camera_fault.is_some() {
@@ -230,7 +237,7 @@ impl LiveBackend {
         match watch {
             Ok(watch) => Some(watch),
             Err(error) => {
-                eprintln!("plumbline: other apps' use of the camera is not followed: {error}");
+                tracing::warn!("other apps' use of the camera is not followed: {error}");
                 None
             }
         }

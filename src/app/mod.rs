@@ -110,11 +110,19 @@ pub fn run_app(
         }
         Err(error) => {
             // No session bus: the app still monitors, without a tray or a remote control.
-            eprintln!("plumbline: {error}; running without the tray icon and remote control.");
+            tracing::warn!("{error}; running without the tray icon and remote control");
             None
         }
     };
     let paths = AppPaths::for_user();
+    tracing::info!(
+        "plumbline {} started, watching {}",
+        env!("CARGO_PKG_VERSION"),
+        source.as_ref().map_or_else(
+            || "the camera".to_owned(),
+            |video| video.display().to_string()
+        )
+    );
     let loaded = paths.load_settings();
     let mut viewport = egui::ViewportBuilder::default()
         .with_title("plumbline")

@@ -46,6 +46,7 @@ impl Notifier for DesktopNotifier {
                     .body(&body)
                     .show();
                 if let Err(error) = shown {
+                    tracing::warn!("the desktop notification could not be shown: {error}");
                     let _ = sender.send(error.to_string());
                     ctx.request_repaint();
                 }

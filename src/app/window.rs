@@ -6,6 +6,7 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use egui::{RichText, Ui};
 use image::RgbImage;
@@ -24,15 +25,27 @@ use crate::clock::calendar::{Zone, now_ms};
 use crate::coach::{CoachMessage, Library, format_duration};
 use crate::desktop::autostart::{self, Autostart};
 use crate::desktop::control::DesktopRequest;
+use crate::log_file;
 use crate::monitor::{CameraFaultKind, MonitorState};
 use crate::pipeline::SessionCommand;
 use crate::settings::{self, LoadedSettings, Settings};
 
 /// "On a call": the camera is off and nothing prompts for this long.
 const ON_A_CALL_MINUTES: u32 = 60;
-/// A hidden start waits this long (seconds) for a tray to show the icon (at login the panel
-/// may come up after plumbline) before showing the window minimised.
-const TRAY_WAIT_S: f64 = 15.0;
+/// A hidden start waits this long for a tray to show the icon (at login the panel may come up
+/// after plumbline) before showing the window minimised.
+const TRAY_WAIT: Duration = Duration::from_secs(15);
+
+/// One log line per change of state; a camera problem with its message.
+fn log_state_change(live: &LiveUpdate) {
+    let state = live.status.state;
+    match (&live.camera_message, state) {
+        (Some(message), MonitorState::CameraProblem) => {
+            tracing::warn!("state: {} ({message})", state.as_str());
+        }
+        _ => tracing::info!("state: {}", state.as_str()),
+    }
+}
 
 /// Name of the first-run marker file in the config folder.
 const FIRST_RUN_MARKER: &str = "disclaimer-seen";
@@ -50,6 +63,8 @@ pub struct AppPaths {
     pub exports: Option<PathBuf>,
     /// The login entry that "Start at login" writes or removes.
     pub autostart: Option<Autostart>,
+    /// The log file Help points to.
+    pub log_file: Option<PathBuf>,
 }
 
 impl AppPaths {
@@ -65,6 +80,7 @@ impl AppPaths {
             tray_notice_marker,
             exports: history::default_export_dir(),
             autostart: Autostart::for_user(),
+            log_file: log_file::default_path(),
         }
     }
 
@@ -80,6 +96,7 @@ impl AppPaths {
                 folder.join("autostart").join(autostart::ENTRY_FILE_NAME),
                 std::env::current_exe().unwrap_or_else(|_| folder.join("plumbline")),
             )),
+            log_file: Some(folder.join(log_file::FILE_NAME)),
         }
     }
 
@@ -151,8 +168,9 @@ struct View {
     /// The window was minimised once at start-up (when the setting asks for it).
     started: bool,
     /// Started hidden (from the login entry): until when to wait for a tray to show the icon
-    /// before showing the window minimised instead.
-    tray_wait_until: Option<f64>,
+    /// before showing the window minimised instead. A clock of its own: egui's input time
+    /// stands still while a window that was never painted stays hidden.
+    tray_wait_until: Option<Instant>,
     /// When the last update from monitoring arrived (the UI's clock, seconds).
     last_update_s: Option<f64>,
     /// Monitoring has sent nothing for this long (seconds), past [`STALL_S`].
@@ -327,18 +345,18 @@ impl PlumblineApp {
             if self.view.hidden {
                 // eframe maps the window after its first frame; this unmaps it at once.
                 ctx.send_viewport_cmd(egui::ViewportCommand::Visible(false));
-                self.view.tray_wait_until = Some(now + TRAY_WAIT_S);
+                self.view.tray_wait_until = Some(Instant::now() + TRAY_WAIT);
             } else if self.persisted.settings.start_minimised {
                 ctx.send_viewport_cmd(egui::ViewportCommand::Minimized(true));
             }
         }
-        self.settle_hidden_start(ctx, now);
+        self.settle_hidden_start(ctx);
     }
 
-    /// A hidden start stays hidden once a tray shows the icon; with no tray by
-    /// [`TRAY_WAIT_S`] (or no desktop link at all) the window shows, minimised, since nothing
-    /// else would bring it back.
-    fn settle_hidden_start(&mut self, ctx: &egui::Context, now: f64) {
+    /// A hidden start stays hidden once a tray shows the icon; with no tray by [`TRAY_WAIT`]
+    /// (or no desktop link at all) the window shows, minimised, since nothing else would bring
+    /// it back.
+    fn settle_hidden_start(&mut self, ctx: &egui::Context) {
         let Some(until) = self.view.tray_wait_until else {
             return;
         };
@@ -349,7 +367,8 @@ impl PlumblineApp {
             .is_some_and(DesktopLink::tray_shown);
         if tray_shown || !self.view.hidden {
             self.view.tray_wait_until = None;
-        } else if self.runtime.desktop.is_none() || now >= until {
+        } else if self.runtime.desktop.is_none() || Instant::now() >= until {
+            tracing::info!("no tray shows the icon: the window comes up minimised");
             self.view.tray_wait_until = None;
             self.view.hidden = false;
             ctx.send_viewport_cmd(egui::ViewportCommand::Visible(true));
@@ -396,6 +415,7 @@ impl PlumblineApp {
     }
 
     fn desktop_request(&mut self, ctx: &egui::Context, request: DesktopRequest, now: f64) {
+        tracing::info!("asked from the tray or the command line: {request:?}");
         match request {
             DesktopRequest::ShowWindow => self.show_window(ctx),
             DesktopRequest::ToggleWindow if self.view.hidden => self.show_window(ctx),
@@ -472,6 +492,7 @@ impl PlumblineApp {
                     self.new_prompt(ctx, message);
                 }
                 if self.state() != Some(live.status.state) {
+                    log_state_change(&live);
                     // The taskbar tells the state too, without opening the window.
                     let look = theme::state_look(live.status.state);
                     ctx.send_viewport_cmd(egui::ViewportCommand::Title(format!(
@@ -494,7 +515,10 @@ impl PlumblineApp {
                     None => self.view.dialog = Some(Dialog::Calibration(state)),
                 }
             }
-            Update::Fatal(message) => self.view.fatal = Some(message),
+            Update::Fatal(message) => {
+                tracing::error!("monitoring stopped: {message}");
+                self.view.fatal = Some(message);
+            }
         }
     }
 
@@ -515,6 +539,7 @@ impl PlumblineApp {
                 ));
             }
         }
+        tracing::info!("reminder: {} ({})", message.title, message.reason);
         self.view.last_reason = Some(message.reason.clone());
         self.view.prompt = Some(PromptCard::new(message));
     }
@@ -796,6 +821,25 @@ impl PlumblineApp {
                             }
                             ui.add_space(6.0);
                             self.health_notes(ui);
+                            ui.add_space(6.0);
+                            ui.strong("Log");
+                            match &self.runtime.paths.log_file {
+                                Some(path) => {
+                                    ui.label(
+                                        "What plumbline did and every error it met (text only, \
+                                         never a picture) is written to:",
+                                    );
+                                    ui.add(
+                                        egui::Label::new(
+                                            RichText::new(path.display().to_string()).monospace(),
+                                        )
+                                        .selectable(true),
+                                    );
+                                }
+                                None => {
+                                    ui.label("There is no log file: no home folder was found.");
+                                }
+                            }
                         });
                     ui.add_space(6.0);
                     if ui.button("Close").clicked() {

@@ -132,8 +132,8 @@ fn follow(inotify: &mut Inotify, device: &Path, stop: &AtomicBool, on_change: &d
             Ok(mut events) => check_now |= events.next().is_some(),
             Err(error) if error.kind() == std::io::ErrorKind::WouldBlock => {}
             Err(error) => {
-                eprintln!(
-                    "plumbline: stopped following other apps' use of {}: {error}",
+                tracing::warn!(
+                    "stopped following other apps' use of {}: {error}",
                     device.display()
                 );
                 return;

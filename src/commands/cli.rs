@@ -20,8 +20,9 @@ use crate::pose::LandmarkModel;
 #[derive(Debug, Parser)]
 #[command(name = "plumbline", version, about, long_about = None)]
 pub struct Cli {
-    /// Folder holding the ONNX models (default: `models/` beside the executable, in the source
-    /// tree, or in the user's data directory).
+    /// Folder holding the ONNX models (default: `models/` beside the executable, the installed
+    /// `PREFIX/share/plumbline/models`, the source tree's `models/`, or the user's data
+    /// directory).
     #[arg(long, global = true, env = "PLUMBLINE_MODELS_DIR", value_name = "DIR")]
     pub models_dir: Option<PathBuf>,
 
@@ -29,6 +30,11 @@ pub struct Cli {
     /// Applies to the desktop app, which starts when no command is given.
     #[arg(long, global = true, value_name = "VIDEO")]
     pub source: Option<PathBuf>,
+
+    /// Say more on stderr: progress with -v, detail with -vv (the desktop app, which otherwise
+    /// writes only to its log file, also copies its log there).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
 
     /// Start the desktop app with its window hidden in the tray, as the login entry does
     /// (minimised instead when no tray shows the icon).
@@ -201,6 +207,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             "--source only applies to the desktop app: run `plumbline --source VIDEO` without a command (for `analyze`, give the video as its INPUT)"
         );
     }
+    let desktop_app = cli.command.is_none();
+    super::logging::init(desktop_app, cli.verbose, crate::log_file::default_path());
     if cli.hidden && cli.command.is_some() {
         anyhow::bail!(
             "--hidden only applies to the desktop app: run `plumbline --hidden` without a command"
@@ -298,7 +306,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             } else {
                 crate::app::WindowStart::Shown
             };
-            crate::app::run_app(&locator, cli.source, start)?;
+            if let Err(error) = crate::app::run_app(&locator, cli.source, start) {
+                tracing::error!("{error}");
+                return Err(error.into());
+            }
+            tracing::info!("plumbline quit");
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -1,8 +1,9 @@
-//! The command-line commands, one file each (`analyze`, `calibrate`, `monitor`), and the
-//! parser that dispatches to them and to the window (`cli`). They sit on top: nothing below
+//! The command-line commands, one file each (`analyze`, `calibrate`, `monitor`), the parser
+//! that dispatches to them and to the window (`cli`), and where the log goes (`logging`). They sit on top: nothing below
 //! imports them.
 
 pub mod analyze;
 pub mod calibrate;
 pub mod cli;
+pub mod logging;
 pub mod monitor;

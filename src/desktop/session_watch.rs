@@ -46,8 +46,13 @@ const SCREEN_SAVERS: [&str; 2] = ["org.freedesktop.ScreenSaver", "org.gnome.Scre
 pub type OnSignal = Arc<dyn Fn(SessionSignal) + Send + Sync>;
 
 /// Starts watching; returns the threads that started (they end when their bus goes away).
-/// Sources that are not there are logged on stderr and skipped.
+/// Sources that are not there are logged and skipped; every signal is logged.
 pub fn watch_session(addresses: &BusAddresses, on_signal: OnSignal) -> Vec<JoinHandle<()>> {
+    let report = on_signal;
+    let on_signal: OnSignal = Arc::new(move |signal| {
+        tracing::info!("desktop: {signal:?}");
+        report(signal);
+    });
     let mut threads = Vec::new();
     match connect(addresses.system.as_deref(), true) {
         Ok(system) => {
@@ -60,16 +65,16 @@ pub fn watch_session(addresses: &BusAddresses, on_signal: OnSignal) -> Vec<JoinH
                 move || watch_locked_hint(&system, &on_signal)
             }));
         }
-        Err(error) => eprintln!(
-            "plumbline: the system bus is not available ({error}); sleep and screen lock are not followed through logind"
+        Err(error) => tracing::warn!(
+            "the system bus is not available ({error}); sleep and screen lock are not followed through logind"
         ),
     }
     match connect(addresses.session.as_deref(), false) {
         Ok(session) => threads.extend(spawn("plumbline-screensaver-watch", move || {
             watch_screen_saver(&session, &on_signal)
         })),
-        Err(error) => eprintln!(
-            "plumbline: the session bus is not available ({error}); the screen saver is not followed"
+        Err(error) => tracing::warn!(
+            "the session bus is not available ({error}); the screen saver is not followed"
         ),
     }
     threads
@@ -90,7 +95,7 @@ fn spawn(name: &str, body: impl FnOnce() + Send + 'static) -> Option<JoinHandle<
     {
         Ok(handle) => Some(handle),
         Err(error) => {
-            eprintln!("plumbline: could not start {name}: {error}");
+            tracing::warn!("could not start {name}: {error}");
             None
         }
     }
@@ -105,7 +110,7 @@ fn signals(
     match subscribed {
         Ok(iterator) => Some(iterator),
         Err(error) => {
-            eprintln!("plumbline: could not subscribe to desktop signals: {error}");
+            tracing::warn!("could not subscribe to desktop signals: {error}");
             None
         }
     }
@@ -161,8 +166,8 @@ fn watch_locked_hint(system: &Connection, on_signal: &OnSignal) {
     let session = match own_session(system) {
         Ok(session) => session,
         Err(error) => {
-            eprintln!(
-                "plumbline: logind does not know this session ({error}); the screen lock is followed through the screen saver only"
+            tracing::warn!(
+                "logind does not know this session ({error}); the screen lock is followed through the screen saver only"
             );
             return;
         }

@@ -315,7 +315,10 @@ fn keep_icon(
             }
             Err(mpsc::RecvTimeoutError::Timeout) => {
                 let found = check_registration(bus.as_ref(), handle.is_closed());
-                registration.store(found.code(), Ordering::Relaxed);
+                let before = registration.swap(found.code(), Ordering::Relaxed);
+                if before != found.code() {
+                    tracing::info!("tray: {found:?}");
+                }
                 next_check = Instant::now()
                     + match found {
                         Registration::Shown => REGISTRATION_CHECK,

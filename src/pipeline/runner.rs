@@ -477,7 +477,8 @@ fn analyse(
         match shared.slot.take(QUIET_TICK) {
             Taken::Item(Item::Frame(frame)) => {
                 last_time = frame.time_s;
-                if camera_failing.take().is_some() {
+                if let Some(fault) = camera_failing.take() {
+                    tracing::info!("camera: pictures again after {fault}");
                     let output = session.on_camera_ok(frame.time_s);
                     sink(PipelineMessage::Step {
                         output: Box::new(output),
@@ -496,6 +497,7 @@ fn analyse(
                     }
                     Ok(None) => {}
                     Err(error) => {
+                        tracing::error!("analysis failed: {error:#}");
                         sink(PipelineMessage::Failed(format!("{error:#}")));
                         shared.stop.store(true, Ordering::SeqCst);
                         shared.slot.close();
@@ -505,6 +507,7 @@ fn analyse(
             }
             Taken::Item(Item::Fault(fault)) => {
                 if camera_failing.as_ref() != Some(&fault) {
+                    tracing::warn!("camera: {fault}");
                     camera_failing = Some(fault.clone());
                     if live {
                         let output = session.on_camera_fault(fault, now(last_time));
@@ -518,6 +521,7 @@ fn analyse(
                 }
             }
             Taken::Item(Item::Crashed(reason)) => {
+                tracing::error!("{}", crashed(&reason));
                 sink(PipelineMessage::Failed(crashed(&reason)));
                 shared.stop.store(true, Ordering::SeqCst);
                 shared.slot.close();

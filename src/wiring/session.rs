@@ -63,7 +63,7 @@ pub fn open_recorder(path: &Path, settings: &Settings) -> anyhow::Result<Recorde
         },
     )?;
     for warning in warnings {
-        eprintln!("plumbline: history: {warning}");
+        tracing::warn!("history: {warning}");
     }
     Ok(Recorder::start(store, RecorderConfig::default())?)
 }
