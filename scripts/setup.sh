@@ -40,8 +40,9 @@ if (( want_test )); then
     packages+=(xvfb xauth imagemagick xdotool ffmpeg mesa-vulkan-drivers libvulkan1 dbus-daemon faketime)
     # The tray tests: a real StatusNotifierWatcher and a tray host that draws the menu.
     packages+=(haskell-status-notifier-item-utils haskell-gtk-sni-tray-utils)
-    # The install test: the desktop's own launcher validator.
-    packages+=(desktop-file-utils)
+    # The install test: the desktop's own launcher validator; the notification test: a real
+    # notification server.
+    packages+=(desktop-file-utils dunst)
 fi
 
 missing=()

@@ -796,3 +796,68 @@ fn help_says_where_the_log_is() {
     let log = folder.path().join("plumbline.log");
     assert!(shows(&harness, &log.display().to_string()));
 }
+
+#[test]
+fn answers_on_the_notification_act_like_the_card_and_an_answered_card_withdraws_it() {
+    use plumbline::app::notify::NotificationAnswer;
+    let folder = tempfile::tempdir().unwrap();
+    let fake = FakeBackend::default();
+    let notifier = RecordingNotifier::default();
+    let (answers, withdrawn) = (notifier.answers.clone(), notifier.withdrawn.clone());
+    let mut harness = app_in(folder.path(), &fake, notifier, false);
+    harness.run();
+    let mut coach = Coach::builtin().unwrap();
+    fake.push(live(
+        45.0,
+        status(MonitorState::Slouching),
+        Some(forward_head_prompt(&mut coach)),
+    ));
+    harness.run();
+    assert!(shows(&harness, "Posture check"));
+
+    // Snooze on the notification: the card goes, monitoring snoozes for 15 minutes.
+    answers.lock().unwrap().push(NotificationAnswer::Snooze);
+    harness.run();
+    assert!(!shows(&harness, "Posture check"), "the card stayed");
+    assert!(
+        matches!(
+            fake.commands().as_slice(),
+            [Command::Session(SessionCommand::Snooze { minutes: 15 })]
+        ),
+        "{:?}",
+        fake.commands()
+    );
+    // A late Done, with no card left, does nothing more.
+    answers.lock().unwrap().push(NotificationAnswer::Done);
+    harness.run();
+    assert_eq!(fake.commands().len(), 1, "{:?}", fake.commands());
+
+    // The next reminder, answered with Done on the notification.
+    fake.push(live(
+        1000.0,
+        status(MonitorState::Slouching),
+        Some(forward_head_prompt(&mut coach)),
+    ));
+    harness.run();
+    answers.lock().unwrap().push(NotificationAnswer::Done);
+    harness.run();
+    assert!(matches!(
+        fake.commands().last(),
+        Some(Command::Session(SessionCommand::PromptDone))
+    ));
+
+    // Answered on the card, the notification is withdrawn.
+    let before = withdrawn.load(std::sync::atomic::Ordering::Relaxed);
+    fake.push(live(
+        2000.0,
+        status(MonitorState::Slouching),
+        Some(forward_head_prompt(&mut coach)),
+    ));
+    harness.run();
+    harness.get_by_label("Not now").click();
+    harness.run();
+    assert_eq!(
+        withdrawn.load(std::sync::atomic::Ordering::Relaxed),
+        before + 1
+    );
+}

@@ -1,65 +1,200 @@
-//! Desktop notifications for prompts that arrive while the window is not in front. Sending one
-//! talks to the session bus, which can block, so it happens on a short-lived named thread; a
-//! failure (no session bus, no notification daemon) comes back over a channel and the app asks
-//! for the window's attention instead. Tests use a notifier that only records.
+//! Desktop notifications for prompts that arrive while the window is not in front. Talking to
+//! the session bus can block, so one named worker thread does it, in order; a failure (no
+//! session bus, no notification daemon) comes back over a channel and the app asks for the
+//! window's attention instead. A reminder replaces the previous one, offers Snooze and Done
+//! where the desktop shows actions, and waits in the window while do-not-disturb is on
+//! (`desktop::notifications`). Tests use a notifier that only records.
 
 use std::sync::mpsc;
 
+pub use crate::desktop::notifications::NotificationAnswer;
+use crate::desktop::notifications::{Delivery, NotificationServer};
+
 /// Sends notifications and reports the ones that could not be shown.
 pub trait Notifier: Send {
-    /// Shows a notification, without blocking the UI.
+    /// Shows a notice (no answers offered), without blocking the UI.
     fn notify(&mut self, title: &str, body: &str);
+    /// Shows a reminder in place of the previous one, with Snooze and Done where the desktop
+    /// shows actions. By default, a notice.
+    fn remind(&mut self, title: &str, body: &str) {
+        self.notify(title, body);
+    }
+    /// Takes the current reminder off the screen (it was answered in the window).
+    fn withdraw(&mut self) {}
     /// The errors of notifications that failed since the last call.
     fn failures(&mut self) -> Vec<String>;
+    /// What the user answered on reminders since the last call.
+    fn answers(&mut self) -> Vec<NotificationAnswer> {
+        Vec::new()
+    }
+}
+
+/// What the worker thread is asked to do.
+enum Job {
+    Show {
+        title: String,
+        body: String,
+        reminder: bool,
+    },
+    Withdraw,
 }
 
 /// The real notifier (freedesktop notifications over D-Bus, pure Rust).
 pub struct DesktopNotifier {
-    ctx: egui::Context,
-    sender: mpsc::Sender<String>,
-    receiver: mpsc::Receiver<String>,
+    jobs: Option<mpsc::Sender<Job>>,
+    failures: mpsc::Receiver<String>,
+    answers: mpsc::Receiver<NotificationAnswer>,
 }
 
 impl DesktopNotifier {
-    /// A notifier that wakes the UI through `ctx` when a notification fails.
+    /// A notifier on the user's session bus that wakes the UI through `ctx` when a
+    /// notification fails or is answered.
     pub fn new(ctx: egui::Context) -> DesktopNotifier {
-        let (sender, receiver) = mpsc::channel();
+        DesktopNotifier::on_bus(ctx, None)
+    }
+
+    /// The same on the session bus at `address` (for tests).
+    pub fn on_bus(ctx: egui::Context, address: Option<String>) -> DesktopNotifier {
+        let (jobs, job_receiver) = mpsc::channel();
+        let (failure_sender, failures) = mpsc::channel();
+        let (answer_sender, answers) = mpsc::channel();
+        let failed = failure_sender.clone();
+        let spawned = std::thread::Builder::new()
+            .name("plumbline-notifications".to_owned())
+            .spawn(move || {
+                deliver(
+                    &job_receiver,
+                    address.as_deref(),
+                    &ctx,
+                    &failure_sender,
+                    &answer_sender,
+                );
+            });
+        let jobs = match spawned {
+            Ok(_) => Some(jobs),
+            Err(error) => {
+                let _ = failed.send(format!("could not start the notification thread: {error}"));
+                None
+            }
+        };
         DesktopNotifier {
-            ctx,
-            sender,
-            receiver,
+            jobs,
+            failures,
+            answers,
+        }
+    }
+
+    fn send(&mut self, job: Job) {
+        if let Some(jobs) = &self.jobs
+            && jobs.send(job).is_err()
+        {
+            self.jobs = None;
+        }
+    }
+}
+
+/// The worker: connects when first needed (again after a failure), shows each job in order and
+/// forwards the answers to reminders.
+fn deliver(
+    jobs: &mpsc::Receiver<Job>,
+    address: Option<&str>,
+    ctx: &egui::Context,
+    failures: &mpsc::Sender<String>,
+    answers: &mpsc::Sender<NotificationAnswer>,
+) {
+    let mut server: Option<NotificationServer> = None;
+    let mut reminder_id = 0;
+    for job in jobs {
+        if server.is_none() {
+            match NotificationServer::connect(address) {
+                Ok(connected) => {
+                    let answers = answers.clone();
+                    let wake = ctx.clone();
+                    let listening = connected.listen(move |_, answer| {
+                        tracing::info!("answered on the notification: {answer:?}");
+                        if answers.send(answer).is_ok() {
+                            wake.request_repaint();
+                        }
+                    });
+                    if let Err(error) = listening {
+                        tracing::warn!("notification answers are not followed: {error}");
+                    }
+                    server = Some(connected);
+                }
+                Err(error) => {
+                    if matches!(job, Job::Show { .. }) {
+                        tracing::warn!("the desktop notification could not be shown: {error}");
+                        let _ = failures.send(error.to_string());
+                        ctx.request_repaint();
+                    }
+                    continue;
+                }
+            }
+        }
+        let Some(connected) = &server else {
+            continue;
+        };
+        match job {
+            Job::Show {
+                title,
+                body,
+                reminder,
+            } => {
+                let replaces = if reminder { reminder_id } else { 0 };
+                match connected.show(&title, &body, replaces, reminder) {
+                    Ok(Delivery::Shown(id)) => {
+                        if reminder {
+                            reminder_id = id;
+                        }
+                    }
+                    Ok(Delivery::Held) => {
+                        tracing::info!("do not disturb is on: “{title}” waits in the window");
+                    }
+                    Err(error) => {
+                        tracing::warn!("the desktop notification could not be shown: {error}");
+                        let _ = failures.send(error.to_string());
+                        ctx.request_repaint();
+                        server = None;
+                    }
+                }
+            }
+            Job::Withdraw => {
+                if reminder_id != 0 {
+                    connected.withdraw(reminder_id);
+                    reminder_id = 0;
+                }
+            }
         }
     }
 }
 
 impl Notifier for DesktopNotifier {
     fn notify(&mut self, title: &str, body: &str) {
-        let (title, body) = (title.to_owned(), body.to_owned());
-        let sender = self.sender.clone();
-        let ctx = self.ctx.clone();
-        let spawned = std::thread::Builder::new()
-            .name("notification".to_owned())
-            .spawn(move || {
-                let shown = notify_rust::Notification::new()
-                    .appname("plumbline")
-                    .summary(&title)
-                    .body(&body)
-                    .show();
-                if let Err(error) = shown {
-                    tracing::warn!("the desktop notification could not be shown: {error}");
-                    let _ = sender.send(error.to_string());
-                    ctx.request_repaint();
-                }
-            });
-        if let Err(error) = spawned {
-            let _ = self
-                .sender
-                .send(format!("could not start the notification thread: {error}"));
-        }
+        self.send(Job::Show {
+            title: title.to_owned(),
+            body: body.to_owned(),
+            reminder: false,
+        });
+    }
+
+    fn remind(&mut self, title: &str, body: &str) {
+        self.send(Job::Show {
+            title: title.to_owned(),
+            body: body.to_owned(),
+            reminder: true,
+        });
+    }
+
+    fn withdraw(&mut self) {
+        self.send(Job::Withdraw);
     }
 
     fn failures(&mut self) -> Vec<String> {
-        self.receiver.try_iter().collect()
+        self.failures.try_iter().collect()
+    }
+
+    fn answers(&mut self) -> Vec<NotificationAnswer> {
+        self.answers.try_iter().collect()
     }
 }
 
@@ -67,6 +202,10 @@ impl Notifier for DesktopNotifier {
 #[derive(Clone, Debug, Default)]
 pub struct RecordingNotifier {
     pub sent: std::sync::Arc<std::sync::Mutex<Vec<(String, String)>>>,
+    /// Answers a test gives "on the notification", handed to the app at its next poll.
+    pub answers: std::sync::Arc<std::sync::Mutex<Vec<NotificationAnswer>>>,
+    /// How often the app withdrew its reminder.
+    pub withdrawn: std::sync::Arc<std::sync::atomic::AtomicUsize>,
     pub fail: bool,
     pending_failures: usize,
 }
@@ -91,9 +230,21 @@ impl Notifier for RecordingNotifier {
         }
     }
 
+    fn withdraw(&mut self) {
+        self.withdrawn
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+
     fn failures(&mut self) -> Vec<String> {
         let count = std::mem::take(&mut self.pending_failures);
         vec!["no notification service".to_owned(); count]
+    }
+
+    fn answers(&mut self) -> Vec<NotificationAnswer> {
+        self.answers
+            .lock()
+            .map(|mut answers| std::mem::take(&mut *answers))
+            .unwrap_or_default()
     }
 }
 

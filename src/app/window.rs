@@ -17,7 +17,7 @@ use super::day_view;
 use super::desktop_link::{CloseOutcome, DesktopLink, Situation, close_outcome};
 use super::history::{self, HistoryAction, HistoryPanel, HistorySource, StoreHistory};
 use super::live_view;
-use super::notify::Notifier;
+use super::notify::{NotificationAnswer, Notifier};
 use super::prompt_card::{CardAction, PromptCard, SNOOZE_MINUTES};
 use super::settings_form::{FormAction, SettingsForm};
 use super::theme;
@@ -312,6 +312,9 @@ impl PlumblineApp {
             panel.refresh_if_due(self.runtime.history.as_mut(), now);
             ctx.request_repaint_after(std::time::Duration::from_secs_f64(history::TODAY_REFRESH_S));
         }
+        for answer in self.runtime.notifier.answers() {
+            self.answer_from_notification(answer, now);
+        }
         if !self.runtime.notifier.failures().is_empty() {
             ctx.send_viewport_cmd(egui::ViewportCommand::RequestUserAttention(
                 egui::UserAttentionType::Informational,
@@ -524,15 +527,17 @@ impl PlumblineApp {
 
     /// Shows a new prompt, and tells the desktop when the window is not in front.
     fn new_prompt(&mut self, ctx: &egui::Context, message: CoachMessage) {
-        let in_background = ctx.input(|input| {
-            let viewport = input.viewport();
-            viewport.focused == Some(false) || viewport.minimized == Some(true)
-        });
+        // Hidden in the tray, the viewport may still report the focus it had before.
+        let in_background = self.view.hidden
+            || ctx.input(|input| {
+                let viewport = input.viewport();
+                viewport.focused == Some(false) || viewport.minimized == Some(true)
+            });
         if in_background {
             if self.persisted.settings.notifications {
                 self.runtime
                     .notifier
-                    .notify(&message.title, &message.body());
+                    .remind(&message.title, &message.body());
             } else {
                 ctx.send_viewport_cmd(egui::ViewportCommand::RequestUserAttention(
                     egui::UserAttentionType::Informational,
@@ -1027,7 +1032,26 @@ impl PlumblineApp {
         }
     }
 
+    /// Snooze or Done clicked on the reminder's notification: as on the card.
+    fn answer_from_notification(&mut self, answer: NotificationAnswer, now: f64) {
+        match answer {
+            NotificationAnswer::Snooze => self.card_action(
+                CardAction::Snooze(crate::desktop::notifications::SNOOZE_MINUTES),
+                now,
+            ),
+            // Done on a reminder already answered in the window is nothing more to do.
+            NotificationAnswer::Done if self.view.prompt.is_some() => {
+                self.card_action(CardAction::Done, now);
+            }
+            NotificationAnswer::Done => {}
+        }
+    }
+
     fn card_action(&mut self, action: CardAction, now: f64) {
+        if !matches!(action, CardAction::StartTimer | CardAction::StopTimer) {
+            // Answered: its notification has nothing more to say.
+            self.runtime.notifier.withdraw();
+        }
         match action {
             CardAction::StartTimer => {
                 if let Some(card) = &mut self.view.prompt {

@@ -1,12 +1,13 @@
 //! Desktop services plumbline follows or offers: the screen lock and sleep ([`session_watch`]),
 //! the light or dark preference ([`appearance`]), the tray icon ([`tray`]) and the single-instance
-//! remote control on the session bus ([`remote`]), both speaking the requests of [`control`], and
-//! the login entry ([`autostart`]). Each
+//! remote control on the session bus ([`remote`]), both speaking the requests of [`control`],
+//! notifications with answers ([`notifications`]) and the login entry ([`autostart`]). Each
 //! is a seam: it reports or accepts plain requests and knows nothing of monitoring.
 
 pub mod appearance;
 pub mod autostart;
 pub mod control;
+pub mod notifications;
 pub mod remote;
 pub mod session_watch;
 pub mod tray;
