@@ -861,3 +861,104 @@ fn answers_on_the_notification_act_like_the_card_and_an_answered_card_withdraws_
         before + 1
     );
 }
+
+#[test]
+fn settings_offer_the_cameras_found_and_one_plugged_in_later_appears() {
+    use egui::accesskit::Role;
+    use egui_kittest::kittest::By;
+    use plumbline::app::camera_choices::CameraChoices;
+    use plumbline::camera::DeviceInfo;
+
+    let folder = tempfile::tempdir().unwrap();
+    let fake = FakeBackend::default();
+    fake.push(live(1.0, status(MonitorState::Upright), None));
+    let plugged = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let seen = Arc::clone(&plugged);
+    let choices = CameraChoices::new(Arc::new(move || {
+        let mut cameras = vec![DeviceInfo {
+            index: 0,
+            name: "Integrated Camera".to_owned(),
+            description: "uvcvideo".to_owned(),
+            formats: Vec::new(),
+            formats_error: Some("the camera is busy".to_owned()),
+        }];
+        if seen.load(std::sync::atomic::Ordering::SeqCst) {
+            cameras.push(DeviceInfo {
+                index: 2,
+                name: "USB Webcam".to_owned(),
+                description: "uvcvideo".to_owned(),
+                formats: vec![
+                    "640x480@30 MJPEG".to_owned(),
+                    "1280x720@30 MJPEG".to_owned(),
+                    "1920x1080@30 MJPEG".to_owned(),
+                    "640x480@30 YUYV".to_owned(),
+                ],
+                formats_error: None,
+            });
+        }
+        Ok(cameras)
+    }));
+    let paths = AppPaths::in_folder(folder.path());
+    std::fs::write(paths.first_run_marker.as_ref().unwrap(), "seen\n").unwrap();
+    let app = PlumblineApp::new(
+        Box::new(fake.clone()),
+        paths.load_settings(),
+        paths,
+        Box::new(RecordingNotifier::default()),
+    )
+    .with_camera_choices(choices);
+    let mut harness = Harness::builder()
+        .with_size([1100.0, 800.0])
+        .build_ui_state(
+            |ui, app: &mut PlumblineApp| {
+                app.poll(ui.ctx());
+                app.show(ui);
+            },
+            app,
+        );
+    harness.run();
+    harness.get_by_label("Settings").click();
+    harness.run();
+    let wait_for = |harness: &mut Harness<'_, PlumblineApp>, text: &str| {
+        for _ in 0..100 {
+            harness.run();
+            if shows(harness, text) {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        panic!("{text:?} did not show");
+    };
+    wait_for(&mut harness, "formats unknown (the camera is busy)");
+    let combo = || By::new().role(Role::ComboBox).label("Camera");
+    assert_eq!(
+        harness.get(combo()).value().as_deref(),
+        Some("0: Integrated Camera")
+    );
+
+    // A webcam is plugged in: it is offered at the next look (every 3 s).
+    plugged.store(true, std::sync::atomic::Ordering::SeqCst);
+    std::thread::sleep(plumbline::app::camera_choices::REFRESH);
+    for _ in 0..50 {
+        harness.get(combo()).click();
+        harness.run();
+        if shows(&harness, "2: USB Webcam") {
+            break;
+        }
+        harness.get(combo()).click();
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        harness.run();
+    }
+    harness.get_by_label("2: USB Webcam").click();
+    harness.run();
+    assert!(shows(
+        &harness,
+        "640x480@30 MJPEG, 1280x720@30 MJPEG, 1920x1080@30 MJPEG and 1 more"
+    ));
+    harness.get_by_label("Save").click();
+    harness.run();
+    match fake.commands().as_slice() {
+        [Command::ApplySettings(settings)] => assert_eq!(settings.camera, "2"),
+        other => panic!("expected one ApplySettings, got {other:?}"),
+    }
+}

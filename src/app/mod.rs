@@ -5,6 +5,7 @@
 
 pub mod backend;
 mod calibration_panel;
+pub mod camera_choices;
 mod day_view;
 pub mod desktop_link;
 pub mod figures;

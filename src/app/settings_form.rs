@@ -4,6 +4,7 @@
 
 use egui::{RichText, Ui};
 
+use super::camera_choices::{CameraList, camera_entries};
 use super::theme;
 use crate::pose::LandmarkModel;
 use crate::settings::{SettingIssue, Settings};
@@ -41,6 +42,8 @@ pub struct SettingsForm {
     start_minimised: bool,
     /// Not a setting of the file: the login entry's presence (see `desktop::autostart`).
     start_at_login: bool,
+    /// The cameras found, to pick from (`None` until the first list comes).
+    cameras: Option<CameraList>,
     retention: String,
     show_camera_image: bool,
     /// Not edited here; kept as it was.
@@ -86,6 +89,7 @@ impl SettingsForm {
             notifications: settings.notifications,
             start_minimised: settings.start_minimised,
             start_at_login: false,
+            cameras: None,
             retention: settings.retention_days.to_string(),
             show_camera_image: settings.show_camera_image,
             ui_zoom: settings.ui_zoom,
@@ -98,6 +102,11 @@ impl SettingsForm {
     pub fn with_start_at_login(mut self, on: bool) -> SettingsForm {
         self.start_at_login = on;
         self
+    }
+
+    /// The cameras to offer, as last listed.
+    pub fn set_cameras(&mut self, cameras: Option<CameraList>) {
+        self.cameras = cameras;
     }
 
     /// Whether "Start at login" is ticked.
@@ -206,12 +215,7 @@ impl SettingsForm {
     fn fields(&mut self, ui: &mut Ui) {
         ui.strong("Camera");
         ui.end_row();
-        text_row(
-            ui,
-            "Camera",
-            &mut self.camera,
-            "index (0) or part of its name",
-        );
+        self.camera_row(ui);
         let label = ui.label("Resolution");
         let current = self.resolution;
         egui::ComboBox::from_id_salt("resolution")
@@ -315,6 +319,59 @@ impl SettingsForm {
         ui.strong("History");
         ui.end_row();
         text_row(ui, "Keep history", &mut self.retention, "days (1–3650)");
+    }
+}
+
+impl SettingsForm {
+    /// The camera picker: the cameras found (as `plumbline devices` lists them), the current
+    /// choice kept when it is not connected, and the chosen camera's formats beside it.
+    fn camera_row(&mut self, ui: &mut Ui) {
+        let found: &[crate::camera::DeviceInfo] = match &self.cameras {
+            Some(Ok(cameras)) => cameras,
+            _ => &[],
+        };
+        let entries = camera_entries(found, &self.camera);
+        let selected_text = entries
+            .iter()
+            .find(|(value, _)| *value == self.camera.trim())
+            .map_or_else(|| self.camera.clone(), |(_, text)| text.clone());
+        let label = ui.label("Camera");
+        egui::ComboBox::from_id_salt("camera")
+            .selected_text(selected_text)
+            .width(220.0)
+            .show_ui(ui, |ui| {
+                for (value, text) in entries {
+                    ui.selectable_value(&mut self.camera, value, text);
+                }
+            })
+            .response
+            .labelled_by(label.id);
+        let hint = match &self.cameras {
+            None => "looking for cameras…".to_owned(),
+            Some(Err(error)) => format!("the cameras could not be listed: {error}"),
+            Some(Ok(cameras)) if cameras.is_empty() => {
+                "no camera found: plug one in and it appears here".to_owned()
+            }
+            Some(Ok(cameras)) => cameras
+                .iter()
+                .find(|camera| camera.index.to_string() == self.camera.trim())
+                .map_or_else(String::new, formats_hint),
+        };
+        ui.label(RichText::new(hint).weak());
+        ui.end_row();
+    }
+}
+
+/// The first few formats of a camera, or why they are unknown.
+fn formats_hint(camera: &crate::camera::DeviceInfo) -> String {
+    if let Some(error) = &camera.formats_error {
+        return format!("formats unknown ({error})");
+    }
+    let shown: Vec<&str> = camera.formats.iter().take(3).map(String::as_str).collect();
+    let more = camera.formats.len().saturating_sub(shown.len());
+    match more {
+        0 => shown.join(", "),
+        _ => format!("{} and {more} more", shown.join(", ")),
     }
 }
 

@@ -13,6 +13,7 @@ use image::RgbImage;
 
 use super::backend::{Backend, Command, LiveUpdate, Update};
 use super::calibration_panel::{self, Calibration, CalibrationAction};
+use super::camera_choices::CameraChoices;
 use super::day_view;
 use super::desktop_link::{CloseOutcome, DesktopLink, Situation, close_outcome};
 use super::history::{self, HistoryAction, HistoryPanel, HistorySource, StoreHistory};
@@ -139,6 +140,8 @@ struct Runtime {
     history: Box<dyn HistorySource>,
     /// The tray icon and the remote control, when the app runs on a desktop session.
     desktop: Option<DesktopLink>,
+    /// The cameras Settings offers.
+    cameras: CameraChoices,
 }
 
 /// Which dialog is open (at most one; a prompt waits behind it).
@@ -251,6 +254,7 @@ impl PlumblineApp {
                 library,
                 history: Box::new(StoreHistory::for_user()),
                 desktop: None,
+                cameras: CameraChoices::system(),
             },
             view,
         }
@@ -268,6 +272,13 @@ impl PlumblineApp {
     #[must_use]
     pub fn with_desktop(mut self, link: DesktopLink) -> PlumblineApp {
         self.runtime.desktop = Some(link);
+        self
+    }
+
+    /// The same app offering the cameras `choices` lists in Settings (tests list fakes).
+    #[must_use]
+    pub fn with_camera_choices(mut self, choices: CameraChoices) -> PlumblineApp {
+        self.runtime.cameras = choices;
         self
     }
 
@@ -856,6 +867,10 @@ impl PlumblineApp {
                 }
             }
             Some(Dialog::Settings) => {
+                self.runtime.cameras.refresh_if_due(&ctx);
+                if let Some(form) = &mut self.view.settings_form {
+                    form.set_cameras(self.runtime.cameras.latest());
+                }
                 let no_tray = self
                     .runtime
                     .desktop
