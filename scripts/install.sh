@@ -159,21 +159,11 @@ if [[ "$exec_path" == *[[:space:]\"\'\\\`\$]* ]]; then
     exec_path="\"$(printf '%s' "$exec_path" | sed 's/[\\"`$]/\\\\&/g')\""
 fi
 launcher="$(mktemp)"
-cat > "$launcher" <<DESKTOP
-[Desktop Entry]
-Type=Application
-Name=plumbline
-GenericName=Posture monitor
-Comment=Watches your posture through the webcam and reminds you to sit upright
-Exec=$exec_path
-TryExec=$prefix/bin/plumbline
-Icon=plumbline
-Terminal=false
-Categories=Utility;
-Keywords=posture;webcam;slouch;neck;health;
-StartupNotify=true
-StartupWMClass=plumbline
-DESKTOP
+# The committed launcher (also the .deb's), with the binary named by its full path.
+for_sed() { printf '%s' "$1" | sed 's/[&|\\]/\\&/g'; }
+sed -e "s|^Exec=plumbline$|Exec=$(for_sed "$exec_path")|" \
+    -e "s|^TryExec=plumbline$|TryExec=$(for_sed "$prefix/bin/plumbline")|" \
+    "$ROOT/assets/plumbline.desktop" > "$launcher"
 put 644 "$launcher" "$prefix/share/applications/plumbline.desktop"
 rm -f -- "$launcher"
 
