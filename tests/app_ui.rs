@@ -62,14 +62,20 @@ fn app_in(
     if !first_run {
         std::fs::write(paths.first_run_marker.as_ref().unwrap(), "seen\n").unwrap();
     }
+    // No camera probing from the UI tests: an empty list, which comes from its own thread
+    // (and wakes the window once, hence a few more steps to settle).
     let app = PlumblineApp::new(
         Box::new(fake.clone()),
         paths.load_settings(),
         paths,
         Box::new(notifier),
-    );
+    )
+    .with_camera_choices(plumbline::app::camera_choices::CameraChoices::new(
+        Arc::new(|| Ok(Vec::new())),
+    ));
     Harness::builder()
         .with_size([1100.0, 800.0])
+        .with_max_steps(12)
         .build_ui_state(
             |ui, app: &mut PlumblineApp| {
                 app.poll(ui.ctx());
@@ -770,6 +776,7 @@ fn a_hidden_start_without_a_tray_shows_the_window() {
     assert!(app.is_hidden());
     let mut harness = Harness::builder()
         .with_size([1100.0, 800.0])
+        .with_max_steps(12)
         .build_ui_state(
             |ui, app: &mut PlumblineApp| {
                 app.poll(ui.ctx());
@@ -909,6 +916,7 @@ fn settings_offer_the_cameras_found_and_one_plugged_in_later_appears() {
     .with_camera_choices(choices);
     let mut harness = Harness::builder()
         .with_size([1100.0, 800.0])
+        .with_max_steps(12)
         .build_ui_state(
             |ui, app: &mut PlumblineApp| {
                 app.poll(ui.ctx());

@@ -168,7 +168,7 @@ struct View {
     last_reason: Option<String>,
     /// A message at the top of the window (settings warnings, save errors).
     notice: Option<String>,
-    /// The window was minimised once at start-up (when the setting asks for it).
+    /// The start-up choice was made: minimised (when the setting asks for it) or hidden.
     started: bool,
     /// Started hidden (from the login entry): until when to wait for a tray to show the icon
     /// before showing the window minimised instead. A clock of its own: egui's input time
