@@ -195,3 +195,33 @@ fn a_text_file_named_like_a_photo_is_called_what_it_is() -> std::io::Result<()> 
     assert!(!stderr.contains("MP4"), "{stderr}");
     Ok(())
 }
+
+#[test]
+fn output_into_a_closed_pipe_ends_quietly() {
+    // As `plumbline check | head -0`: the reader is gone before the first line is written.
+    for args in [&["check"][..], &["analyze", "GRACE"][..]] {
+        let args: Vec<std::ffi::OsString> = args
+            .iter()
+            .map(|arg| match *arg {
+                "GRACE" => fixture("grace_hopper.jpg").into_os_string(),
+                other => other.into(),
+            })
+            .collect();
+        let mut child = plumbline()
+            .args(&args)
+            .env("PLUMBLINE_MODELS_DIR", models_dir())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let output = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert!(
+            output.status.success(),
+            "{args:?}: {}: {stderr}",
+            output.status
+        );
+    }
+}

@@ -1,6 +1,7 @@
 //! The command line: a clap derive struct whose doc comments are the help text, validated once
 //! into the plain settings the rest of the program trusts.
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -287,17 +288,17 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Devices) => devices(),
         Some(Command::Status) => {
             let report = Remote::connect(None)?.status()?;
-            println!("{}", report.line);
+            writeln!(std::io::stdout(), "{}", report.line)?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Pause { length }) => {
             Remote::connect(None)?.pause(length)?;
-            println!("Paused {}.", length.describe());
+            writeln!(std::io::stdout(), "Paused {}.", length.describe())?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Resume) => {
             Remote::connect(None)?.resume()?;
-            println!("Monitoring resumed.");
+            writeln!(std::io::stdout(), "Monitoring resumed.")?;
             Ok(ExitCode::SUCCESS)
         }
         None => {
@@ -326,13 +327,14 @@ fn report(args: &ReportArgs) -> anyhow::Result<ExitCode> {
         None => Zone::Local.date_of(store::now_ms()),
     };
     let (summary, hours) = history.query().day_report(date, Zone::Local)?;
-    print!("{}", store::render_day_report(&summary, &hours));
+    let mut out = std::io::stdout().lock();
+    write!(out, "{}", store::render_day_report(&summary, &hours))?;
     let advice = summary.longest_sitting.and_then(|stretch| {
         crate::coach::setup::advice_for_sitting(stretch.len_ms() / crate::clock::MS_PER_MIN)
     });
     if let Some(advice) = advice {
-        println!();
-        println!("What to change: {}", advice.line());
+        writeln!(out)?;
+        writeln!(out, "What to change: {}", advice.line())?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -354,18 +356,24 @@ fn export(args: &ExportArgs) -> anyhow::Result<ExitCode> {
 /// Prints the cameras and their formats.
 fn devices() -> anyhow::Result<ExitCode> {
     let cameras = crate::camera::list_devices(true)?;
+    let mut out = std::io::stdout().lock();
     if cameras.is_empty() {
-        println!(
+        writeln!(
+            out,
             "No camera found. Plug one in (V4L2 devices appear as /dev/video*), or analyse a recording with `plumbline analyze VIDEO`."
-        );
+        )?;
     }
     for camera in cameras {
-        println!("{}: {} ({})", camera.index, camera.name, camera.description);
+        writeln!(
+            out,
+            "{}: {} ({})",
+            camera.index, camera.name, camera.description
+        )?;
         match camera.formats_error {
-            Some(error) => println!("    formats unknown: {error}"),
+            Some(error) => writeln!(out, "    formats unknown: {error}")?,
             None => {
                 for format in camera.formats {
-                    println!("    {format}");
+                    writeln!(out, "    {format}")?;
                 }
             }
         }
@@ -377,17 +385,19 @@ fn devices() -> anyhow::Result<ExitCode> {
 fn check(locator: &ModelLocator) -> anyhow::Result<ExitCode> {
     let library = crate::runtime::find_library()?;
     crate::runtime::environment()?;
-    println!("ONNX Runtime: {} (loaded)", library.display());
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "ONNX Runtime: {} (loaded)", library.display())?;
     for model in ModelFile::ALL {
         let (path, bytes) = locator
             .load_verified(model)
             .with_context(|| format!("checking {}", model.file_name()))?;
-        println!(
+        writeln!(
+            out,
             "model {}: {} ({:.1} MB, sha256 ok)",
             model.file_name(),
             path.display(),
             bytes.len() as f64 / 1e6
-        );
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }
