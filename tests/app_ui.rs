@@ -50,21 +50,20 @@ impl Backend for FakeBackend {
     }
 }
 
-/// The app in a harness, with its files in `folder` and the welcome already read (unless
-/// `first_run`).
-fn app_in(
+/// The app with its files in `folder` and the welcome already read (unless `first_run`),
+/// offering no cameras (no camera probing from the UI tests; the empty list comes from its own
+/// thread and wakes the window once).
+fn new_app(
     folder: &Path,
     fake: &FakeBackend,
     notifier: RecordingNotifier,
     first_run: bool,
-) -> Harness<'static, PlumblineApp> {
+) -> PlumblineApp {
     let paths = AppPaths::in_folder(folder);
     if !first_run {
         std::fs::write(paths.first_run_marker.as_ref().unwrap(), "seen\n").unwrap();
     }
-    // No camera probing from the UI tests: an empty list, which comes from its own thread
-    // (and wakes the window once, hence a few more steps to settle).
-    let app = PlumblineApp::new(
+    PlumblineApp::new(
         Box::new(fake.clone()),
         paths.load_settings(),
         paths,
@@ -72,7 +71,11 @@ fn app_in(
     )
     .with_camera_choices(plumbline::app::camera_choices::CameraChoices::new(
         Arc::new(|| Ok(Vec::new())),
-    ));
+    ))
+}
+
+/// `app` in a harness (a few more steps to settle than the default, for the camera list).
+fn harness(app: PlumblineApp) -> Harness<'static, PlumblineApp> {
     Harness::builder()
         .with_size([1100.0, 800.0])
         .with_max_steps(12)
@@ -83,6 +86,16 @@ fn app_in(
             },
             app,
         )
+}
+
+/// [`new_app`] in a [`harness`].
+fn app_in(
+    folder: &Path,
+    fake: &FakeBackend,
+    notifier: RecordingNotifier,
+    first_run: bool,
+) -> Harness<'static, PlumblineApp> {
+    harness(new_app(folder, fake, notifier, first_run))
 }
 
 fn app(folder: &Path, fake: &FakeBackend) -> Harness<'static, PlumblineApp> {
@@ -713,16 +726,8 @@ fn start_at_login_writes_and_removes_a_valid_login_entry() {
         text.contains(&format!("\nExec={} --hidden\n", executable.display())),
         "{text}"
     );
-    // The desktop's own validator accepts it (desktop-file-utils, from setup.sh --test).
-    let validation = std::process::Command::new("desktop-file-validate")
-        .arg(&entry)
-        .output()
-        .expect("desktop-file-validate runs");
-    assert!(
-        validation.status.success() && validation.stdout.is_empty(),
-        "{}",
-        String::from_utf8_lossy(&validation.stdout)
-    );
+    // The desktop's own validator accepts it.
+    support::assert_valid_desktop_entry(&entry);
 
     // The dialog shows the entry's state when opened again, and unticking removes it.
     harness.get_by_label("Settings").click();
@@ -764,26 +769,9 @@ fn a_hidden_start_without_a_tray_shows_the_window() {
     let folder = tempfile::tempdir().unwrap();
     let fake = FakeBackend::default();
     fake.push(live(1.0, status(MonitorState::Upright), None));
-    let paths = AppPaths::in_folder(folder.path());
-    std::fs::write(paths.first_run_marker.as_ref().unwrap(), "seen\n").unwrap();
-    let app = PlumblineApp::new(
-        Box::new(fake.clone()),
-        paths.load_settings(),
-        paths,
-        Box::new(RecordingNotifier::default()),
-    )
-    .starting_hidden();
+    let app = new_app(folder.path(), &fake, RecordingNotifier::default(), false).starting_hidden();
     assert!(app.is_hidden());
-    let mut harness = Harness::builder()
-        .with_size([1100.0, 800.0])
-        .with_max_steps(12)
-        .build_ui_state(
-            |ui, app: &mut PlumblineApp| {
-                app.poll(ui.ctx());
-                app.show(ui);
-            },
-            app,
-        );
+    let mut harness = harness(app);
     harness.run();
     assert!(
         !harness.state().is_hidden(),
@@ -905,25 +893,10 @@ fn settings_offer_the_cameras_found_and_one_plugged_in_later_appears() {
         }
         Ok(cameras)
     }));
-    let paths = AppPaths::in_folder(folder.path());
-    std::fs::write(paths.first_run_marker.as_ref().unwrap(), "seen\n").unwrap();
-    let app = PlumblineApp::new(
-        Box::new(fake.clone()),
-        paths.load_settings(),
-        paths,
-        Box::new(RecordingNotifier::default()),
-    )
-    .with_camera_choices(choices);
-    let mut harness = Harness::builder()
-        .with_size([1100.0, 800.0])
-        .with_max_steps(12)
-        .build_ui_state(
-            |ui, app: &mut PlumblineApp| {
-                app.poll(ui.ctx());
-                app.show(ui);
-            },
-            app,
-        );
+    let mut harness = harness(
+        new_app(folder.path(), &fake, RecordingNotifier::default(), false)
+            .with_camera_choices(choices),
+    );
     harness.run();
     harness.get_by_label("Settings").click();
     harness.run();

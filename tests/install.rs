@@ -41,6 +41,19 @@ fn install_sh(home: &Path, args: &[&str]) -> String {
     stderr
 }
 
+/// Installs this test build's binary into `prefix`.
+fn install_test_build(home: &Path, prefix: &str) {
+    install_sh(
+        home,
+        &[
+            "--prefix",
+            prefix,
+            "--binary",
+            env!("CARGO_BIN_EXE_plumbline"),
+        ],
+    );
+}
+
 /// Every file and symlink under `root` (with `folders`, every folder too), sorted.
 fn entries_under(root: &Path, folders: bool) -> Vec<PathBuf> {
     let mut found = Vec::new();
@@ -130,15 +143,7 @@ fn installs_runs_from_anywhere_and_uninstalls_exactly_what_it_installed() {
 
     let prefix_text = prefix.to_str().unwrap();
     let before = entries_under(&prefix, true);
-    install_sh(
-        &home,
-        &[
-            "--prefix",
-            prefix_text,
-            "--binary",
-            env!("CARGO_BIN_EXE_plumbline"),
-        ],
-    );
+    install_test_build(&home, prefix_text);
 
     let manifest_path = prefix.join("share/plumbline/install-manifest");
     let manifest: Vec<PathBuf> = std::fs::read_to_string(&manifest_path)
@@ -187,15 +192,7 @@ fn installs_runs_from_anywhere_and_uninstalls_exactly_what_it_installed() {
 
     // The launcher is valid to the desktop's own tool and starts the installed binary.
     let launcher = prefix.join("share/applications/plumbline.desktop");
-    let validation = Command::new("desktop-file-validate")
-        .arg(&launcher)
-        .output()
-        .expect("desktop-file-validate (desktop-file-utils, installed by setup.sh --test)");
-    assert!(
-        validation.status.success() && validation.stdout.is_empty(),
-        "{}",
-        String::from_utf8_lossy(&validation.stdout)
-    );
+    support::assert_valid_desktop_entry(&launcher);
     let entry = std::fs::read_to_string(&launcher).unwrap();
     assert!(
         entry.contains(&format!("\nExec={prefix_text}/bin/plumbline\n")),
@@ -273,15 +270,7 @@ fn installs_runs_from_anywhere_and_uninstalls_exactly_what_it_installed() {
     assert!(!prefix.join("lib/plumbline").exists());
 
     // Purge: installed again, then removed together with the user's files.
-    install_sh(
-        &home,
-        &[
-            "--prefix",
-            prefix_text,
-            "--binary",
-            env!("CARGO_BIN_EXE_plumbline"),
-        ],
-    );
+    install_test_build(&home, prefix_text);
     install_sh(&home, &["--prefix", prefix_text, "--uninstall", "--purge"]);
     assert!(
         !history.exists() && !settings.exists(),

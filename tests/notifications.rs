@@ -8,25 +8,16 @@
 
 #[path = "support/private_bus.rs"]
 mod private_bus;
+mod support;
 
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use plumbline::app::notify::{DesktopNotifier, NotificationAnswer, Notifier};
 use plumbline::desktop::notifications::{Delivery, NotificationServer};
 use private_bus::Bus;
-
-fn wait_until(what: &str, timeout: Duration, mut done: impl FnMut() -> bool) {
-    let started = Instant::now();
-    while !done() {
-        assert!(
-            started.elapsed() < timeout,
-            "{what}: not within {timeout:?}"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
+use support::wait_until;
 
 /// dunst on `bus`, its context menu answered by a script that picks the line with `pick`.
 struct Dunst {

@@ -23,6 +23,7 @@ use std::time::{Duration, Instant};
 use plumbline::desktop::tray::MENU_LABELS;
 use private_bus::Bus;
 use real_app::{baseline, have, long_video, wait_for_state};
+use support::wait_until;
 use zbus::blocking::Connection;
 use zbus::zvariant::{OwnedValue, Value};
 
@@ -60,6 +61,45 @@ impl Desktop {
             .env("XDG_RUNTIME_DIR", home.join("runtime"))
             .env("DBUS_SESSION_BUS_ADDRESS", &self.bus.address);
         command
+    }
+
+    /// Starts the app with `options` on `video`, its stderr kept for [`Desktop::stop_app`].
+    fn start_app(&self, options: &[&str], video: &Path) -> Child {
+        self.plumbline()
+            .args(options)
+            .arg("--source")
+            .arg(video)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the app starts")
+    }
+
+    /// Launches plumbline again with `options` while the app runs: its output and stderr.
+    fn launch_again(&self, options: &[&str], video: &Path) -> (Output, String) {
+        let (output, _, stderr) = support::run(
+            self.plumbline()
+                .args(options)
+                .arg("--source")
+                .arg(video)
+                .stdin(Stdio::null()),
+        );
+        (output, stderr)
+    }
+
+    /// Ends the app after the checks in `outcome`; a failed check is raised again with the
+    /// app's stderr and log. The app's stderr, which must hold no panic.
+    fn stop_app(&self, mut app: Child, outcome: std::thread::Result<()>) -> String {
+        let _ = app.kill();
+        let output = app.wait_with_output().expect("the app stops");
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        if let Err(panic) = outcome {
+            eprintln!("app stderr:\n{stderr}");
+            eprintln!("app log:\n{}", self.log());
+            std::panic::resume_unwind(panic);
+        }
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        stderr
     }
 
     fn cli(&self, args: &[&str]) -> (Output, String, String) {
@@ -109,17 +149,6 @@ impl Drop for Desktop {
             let _ = watcher.kill();
             let _ = watcher.wait();
         }
-    }
-}
-
-fn wait_until(what: &str, timeout: Duration, mut done: impl FnMut() -> bool) {
-    let started = Instant::now();
-    while !done() {
-        assert!(
-            started.elapsed() < timeout,
-            "{what}: not within {timeout:?}"
-        );
-        std::thread::sleep(Duration::from_millis(250));
     }
 }
 
@@ -287,15 +316,7 @@ fn the_app_lives_in_the_tray_and_answers_its_menu_and_the_command_line() {
 
     // Started as the login entry starts it, but with no tray: the window shows (minimised,
     // which Xvfb without a window manager leaves in view) rather than staying out of reach.
-    let mut app = desktop
-        .plumbline()
-        .arg("--hidden")
-        .arg("--source")
-        .arg(&video)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the app starts");
+    let mut app = desktop.start_app(&["--hidden"], &video);
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let (window, _) = wait_for_state(&mut app, Duration::from_secs(90))
             .expect("the window showed a state within 90 s");
@@ -379,13 +400,7 @@ fn the_app_lives_in_the_tray_and_answers_its_menu_and_the_command_line() {
         });
 
         // A second launch brings the first forward and exits 0; the first goes on.
-        let (output, _, stderr) = support::run(
-            desktop
-                .plumbline()
-                .arg("--source")
-                .arg(&video)
-                .stdin(Stdio::null()),
-        );
+        let (output, stderr) = desktop.launch_again(&[], &video);
         assert!(output.status.success(), "second launch: {stderr}");
         assert!(stderr.contains("already running"), "{stderr}");
         assert!(still_running(&mut app), "the first app stopped");
@@ -456,19 +471,11 @@ fn the_app_lives_in_the_tray_and_answers_its_menu_and_the_command_line() {
         assert!(!output.status.success(), "pause with no app succeeded");
         assert!(stderr.contains("not running"), "{stderr}");
     }));
-    let _ = app.kill();
-    let output = app.wait_with_output().expect("the app stops");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(!stderr.contains("panicked"), "{stderr}");
+    let stderr = desktop.stop_app(app, outcome);
     assert!(
         !stderr.contains("INFO"),
         "without -v the log stays in its file: {stderr}"
     );
-    if let Err(panic) = outcome {
-        eprintln!("app stderr:\n{stderr}");
-        eprintln!("app log:\n{}", desktop.log());
-        std::panic::resume_unwind(panic);
-    }
 }
 
 #[test]
@@ -482,16 +489,7 @@ fn a_login_start_stays_in_the_tray_until_asked_for() {
     desktop.start_watcher();
     let bus = desktop.bus.connect();
     let started = Instant::now();
-    let mut app = desktop
-        .plumbline()
-        .arg("--hidden")
-        .arg("-v")
-        .arg("--source")
-        .arg(&video)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the app starts");
+    let mut app = desktop.start_app(&["--hidden", "-v"], &video);
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         wait_until("the tray item registers", Duration::from_secs(60), || {
             !registered_items(&bus).is_empty()
@@ -518,14 +516,7 @@ fn a_login_start_stays_in_the_tray_until_asked_for() {
         );
 
         // Logging in again while it runs (a second --hidden) leaves it in the tray.
-        let (output, _, stderr) = support::run(
-            desktop
-                .plumbline()
-                .arg("--hidden")
-                .arg("--source")
-                .arg(&video)
-                .stdin(Stdio::null()),
-        );
+        let (output, stderr) = desktop.launch_again(&["--hidden"], &video);
         assert!(output.status.success(), "second login start: {stderr}");
         assert!(stderr.contains("already running"), "{stderr}");
         std::thread::sleep(Duration::from_secs(2));
@@ -535,30 +526,16 @@ fn a_login_start_stays_in_the_tray_until_asked_for() {
         );
 
         // Opening plumbline from the app menu brings the window up.
-        let (output, _, stderr) = support::run(
-            desktop
-                .plumbline()
-                .arg("--source")
-                .arg(&video)
-                .stdin(Stdio::null()),
-        );
+        let (output, stderr) = desktop.launch_again(&[], &video);
         assert!(output.status.success(), "launch: {stderr}");
         wait_until("the window shows", Duration::from_secs(15), || {
             window_visible(window)
         });
         assert!(still_running(&mut app), "the app stopped");
     }));
-    let _ = app.kill();
-    let output = app.wait_with_output().expect("the app stops");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(!stderr.contains("panicked"), "{stderr}");
+    let stderr = desktop.stop_app(app, outcome);
     assert!(
         stderr.contains("INFO plumbline 0.1.0 started"),
         "-v copies the log to stderr: {stderr}"
     );
-    if let Err(panic) = outcome {
-        eprintln!("app stderr:\n{stderr}");
-        eprintln!("app log:\n{}", desktop.log());
-        std::panic::resume_unwind(panic);
-    }
 }

@@ -20,7 +20,8 @@ pub type CameraList = Result<Vec<DeviceInfo>, String>;
 /// The latest camera list, kept fresh in the background.
 pub struct CameraChoices {
     list: ListCameras,
-    latest: Arc<Mutex<Option<CameraList>>>,
+    /// Shared, so the dialog takes it each frame without copying the list.
+    latest: Arc<Mutex<Option<Arc<CameraList>>>>,
     listing: Arc<AtomicBool>,
     asked_at: Option<Instant>,
 }
@@ -59,7 +60,7 @@ impl CameraChoices {
                 .name("plumbline-camera-list".to_owned())
                 .spawn(move || {
                     let found = list();
-                    *latest.lock().unwrap_or_else(PoisonError::into_inner) = Some(found);
+                    *latest.lock().unwrap_or_else(PoisonError::into_inner) = Some(Arc::new(found));
                     listing.store(false, Ordering::SeqCst);
                     wake.request_repaint();
                 });
@@ -71,7 +72,7 @@ impl CameraChoices {
     }
 
     /// The last list, if one was made yet.
-    pub fn latest(&self) -> Option<CameraList> {
+    pub fn latest(&self) -> Option<Arc<CameraList>> {
         self.latest
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
@@ -156,7 +157,10 @@ mod tests {
         while choices.latest().is_none() && Instant::now() < deadline {
             std::thread::sleep(Duration::from_millis(10));
         }
-        assert_eq!(choices.latest().unwrap().unwrap().len(), 0);
+        assert_eq!(
+            choices.latest().unwrap().as_ref().as_ref().unwrap().len(),
+            0
+        );
         // Not due yet: no second listing.
         choices.refresh_if_due(&ctx);
         std::thread::sleep(Duration::from_millis(50));

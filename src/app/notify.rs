@@ -102,6 +102,11 @@ fn deliver(
     failures: &mpsc::Sender<String>,
     answers: &mpsc::Sender<NotificationAnswer>,
 ) {
+    let report_failure = |error: &dyn std::fmt::Display| {
+        tracing::warn!("the desktop notification could not be shown: {error}");
+        let _ = failures.send(error.to_string());
+        ctx.request_repaint();
+    };
     let mut server: Option<NotificationServer> = None;
     let mut reminder_id = 0;
     for job in jobs {
@@ -123,9 +128,7 @@ fn deliver(
                 }
                 Err(error) => {
                     if matches!(job, Job::Show { .. }) {
-                        tracing::warn!("the desktop notification could not be shown: {error}");
-                        let _ = failures.send(error.to_string());
-                        ctx.request_repaint();
+                        report_failure(&error);
                     }
                     continue;
                 }
@@ -151,9 +154,7 @@ fn deliver(
                         tracing::info!("do not disturb is on: “{title}” waits in the window");
                     }
                     Err(error) => {
-                        tracing::warn!("the desktop notification could not be shown: {error}");
-                        let _ = failures.send(error.to_string());
-                        ctx.request_repaint();
+                        report_failure(&error);
                         server = None;
                     }
                 }

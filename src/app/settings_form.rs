@@ -2,6 +2,8 @@
 //! Saving parses and validates the whole draft; a mistake is named next to its field in plain
 //! words and nothing is saved until every field is valid.
 
+use std::sync::Arc;
+
 use egui::{RichText, Ui};
 
 use super::camera_choices::{CameraList, camera_entries};
@@ -43,7 +45,7 @@ pub struct SettingsForm {
     /// Not a setting of the file: the login entry's presence (see `desktop::autostart`).
     start_at_login: bool,
     /// The cameras found, to pick from (`None` until the first list comes).
-    cameras: Option<CameraList>,
+    cameras: Option<Arc<CameraList>>,
     retention: String,
     show_camera_image: bool,
     /// Not edited here; kept as it was.
@@ -105,7 +107,7 @@ impl SettingsForm {
     }
 
     /// The cameras to offer, as last listed.
-    pub fn set_cameras(&mut self, cameras: Option<CameraList>) {
+    pub fn set_cameras(&mut self, cameras: Option<Arc<CameraList>>) {
         self.cameras = cameras;
     }
 
@@ -326,7 +328,7 @@ impl SettingsForm {
     /// The camera picker: the cameras found (as `plumbline devices` lists them), the current
     /// choice kept when it is not connected, and the chosen camera's formats beside it.
     fn camera_row(&mut self, ui: &mut Ui) {
-        let found: &[crate::camera::DeviceInfo] = match &self.cameras {
+        let found: &[crate::camera::DeviceInfo] = match self.cameras.as_deref() {
             Some(Ok(cameras)) => cameras,
             _ => &[],
         };
@@ -346,7 +348,7 @@ impl SettingsForm {
             })
             .response
             .labelled_by(label.id);
-        let hint = match &self.cameras {
+        let hint = match self.cameras.as_deref() {
             None => "looking for cameras…".to_owned(),
             Some(Err(error)) => format!("the cameras could not be listed: {error}"),
             Some(Ok(cameras)) if cameras.is_empty() => {

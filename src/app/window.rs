@@ -358,7 +358,7 @@ impl PlumblineApp {
             self.view.started = true;
             if self.view.hidden {
                 // eframe maps the window after its first frame; this unmaps it at once.
-                ctx.send_viewport_cmd(egui::ViewportCommand::Visible(false));
+                self.hide_window(ctx);
                 self.view.tray_wait_until = Some(Instant::now() + TRAY_WAIT);
             } else if self.persisted.settings.start_minimised {
                 ctx.send_viewport_cmd(egui::ViewportCommand::Minimized(true));
@@ -388,7 +388,7 @@ impl PlumblineApp {
             ctx.send_viewport_cmd(egui::ViewportCommand::Visible(true));
             ctx.send_viewport_cmd(egui::ViewportCommand::Minimized(true));
         } else {
-            ctx.request_repaint_after(std::time::Duration::from_secs(1));
+            ctx.request_repaint_after(Duration::from_secs(1));
         }
     }
 

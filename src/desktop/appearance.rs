@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 
 use zbus::MatchRule;
-use zbus::blocking::{Connection, MessageIterator};
+use zbus::blocking::MessageIterator;
 use zbus::message::Type as MessageType;
 use zbus::zvariant::{OwnedValue, Value};
 
@@ -37,13 +37,6 @@ impl ColorScheme {
     }
 }
 
-fn connect(address: Option<&str>) -> zbus::Result<Connection> {
-    match address {
-        Some(address) => zbus::blocking::connection::Builder::address(address)?.build(),
-        None => Connection::session(),
-    }
-}
-
 /// The number inside a portal reply, which older portals wrap in one more variant.
 fn code_of(value: &Value<'_>) -> Option<u32> {
     match value {
@@ -56,7 +49,7 @@ fn code_of(value: &Value<'_>) -> Option<u32> {
 /// The preference now, on the session bus at `address` (`None`: the user's own). `None` when
 /// there is no portal, or it does not know the key.
 pub fn color_scheme(address: Option<&str>) -> Option<ColorScheme> {
-    let connection = connect(address).ok()?;
+    let connection = super::session_bus(address).ok()?;
     let read = |method: &str| {
         connection
             .call_method(
@@ -79,7 +72,7 @@ pub fn follow_color_scheme(
     address: Option<&str>,
     on_change: Arc<dyn Fn(ColorScheme) + Send + Sync>,
 ) -> Option<JoinHandle<()>> {
-    let connection = connect(address).ok()?;
+    let connection = super::session_bus(address).ok()?;
     let rule = MatchRule::builder()
         .msg_type(MessageType::Signal)
         .interface(SETTINGS)

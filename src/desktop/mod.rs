@@ -13,3 +13,12 @@ pub mod session_watch;
 pub mod tray;
 
 pub use session_watch::{BusAddresses, OnSignal, SessionSignal, watch_session};
+
+/// A connection to the session bus at `address` (`None`: the user's own, from
+/// `DBUS_SESSION_BUS_ADDRESS`); tests pass a private bus's address.
+pub fn session_bus(address: Option<&str>) -> zbus::Result<zbus::blocking::Connection> {
+    match address {
+        Some(address) => zbus::blocking::connection::Builder::address(address)?.build(),
+        None => zbus::blocking::Connection::session(),
+    }
+}

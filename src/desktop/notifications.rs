@@ -79,12 +79,7 @@ impl NotificationServer {
     /// Connects on the session bus at `address` (`None`: the user's own) and asks what the
     /// server can do.
     pub fn connect(address: Option<&str>) -> Result<NotificationServer, NotificationError> {
-        let connection = match address {
-            Some(address) => zbus::blocking::connection::Builder::address(address)
-                .and_then(|builder| builder.build()),
-            None => Connection::session(),
-        }
-        .map_err(NotificationError::NoBus)?;
+        let connection = super::session_bus(address).map_err(NotificationError::NoBus)?;
         let capabilities: Vec<String> = proxy(&connection, PATH, INTERFACE)
             .and_then(|proxy| proxy.call("GetCapabilities", &()))
             .map_err(NotificationError::Server)?;

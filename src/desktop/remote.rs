@@ -92,13 +92,6 @@ pub enum Claim {
     AlreadyRunning,
 }
 
-fn connect(address: Option<&str>) -> zbus::Result<Connection> {
-    match address {
-        Some(address) => zbus::blocking::connection::Builder::address(address)?.build(),
-        None => Connection::session(),
-    }
-}
-
 /// Serves the control interface and claims [`BUS_NAME`] on the session bus at `address`
 /// (`None`: the user's own), unless another process already has it.
 pub fn claim(
@@ -106,7 +99,7 @@ pub fn claim(
     requests: RequestSink,
     status: SharedStatus,
 ) -> Result<Claim, RemoteError> {
-    let connection = connect(address).map_err(RemoteError::NoBus)?;
+    let connection = super::session_bus(address).map_err(RemoteError::NoBus)?;
     connection
         .object_server()
         .at(OBJECT_PATH, Control { requests, status })

@@ -1,8 +1,9 @@
 //! Shared helpers for the integration tests: fixture paths and running the binary.
 #![allow(dead_code)]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::time::{Duration, Instant};
 
 /// A file under `tests/fixtures/`.
 pub fn fixture(name: &str) -> PathBuf {
@@ -41,4 +42,32 @@ pub fn run(command: &mut Command) -> (Output, String, String) {
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
     (output, stdout, stderr)
+}
+
+/// Checks `done` every quarter second until it holds; fails the test, naming `what`, once
+/// `timeout` has passed.
+pub fn wait_until(what: &str, timeout: Duration, mut done: impl FnMut() -> bool) {
+    let started = Instant::now();
+    while !done() {
+        assert!(
+            started.elapsed() < timeout,
+            "{what}: not within {timeout:?}"
+        );
+        std::thread::sleep(Duration::from_millis(250));
+    }
+}
+
+/// Fails unless the desktop's own validator (`desktop-file-validate`, from desktop-file-utils,
+/// installed by `scripts/setup.sh --test`) accepts the entry at `path` without a remark.
+pub fn assert_valid_desktop_entry(path: &Path) {
+    let validation = Command::new("desktop-file-validate")
+        .arg(path)
+        .output()
+        .expect("desktop-file-validate (desktop-file-utils, installed by setup.sh --test)");
+    assert!(
+        validation.status.success() && validation.stdout.is_empty(),
+        "{}: {}",
+        path.display(),
+        String::from_utf8_lossy(&validation.stdout)
+    );
 }
