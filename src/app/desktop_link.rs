@@ -34,6 +34,8 @@ pub struct DesktopLink {
     tray: Result<TrayIcon, String>,
     /// Owning the bus name: dropped (given up) when the app ends.
     _service: Option<ControlService>,
+    /// What was published last, so an unchanged frame publishes nothing.
+    published: Option<(Situation, bool)>,
 }
 
 impl DesktopLink {
@@ -50,6 +52,7 @@ impl DesktopLink {
             status,
             tray,
             _service: service.into(),
+            published: None,
         }
     }
 
@@ -58,8 +61,17 @@ impl DesktopLink {
         self.requests.try_recv().ok()
     }
 
-    /// Shows `situation` in the tray and answers `plumbline status` with it.
+    /// Shows `situation` in the tray and answers `plumbline status` with it; nothing is sent
+    /// when it is what was published last (the window calls this every frame).
     pub fn publish(&mut self, situation: &Situation, window_shown: bool) {
+        if self
+            .published
+            .as_ref()
+            .is_some_and(|(last, shown)| last == situation && *shown == window_shown)
+        {
+            return;
+        }
+        self.published = Some((situation.clone(), window_shown));
         self.status.set(situation.report());
         if let Ok(tray) = &mut self.tray {
             tray.show(&situation.tray_look(window_shown));
